@@ -1,0 +1,51 @@
+# Secretome FAQ assistant. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell cat .python-version >/dev/null 2>&1 && command -v pyenv >/dev/null && echo "$$(pyenv root)/versions/$$(cat .python-version)/bin/python" || echo python3.10)
+VENV := .venv
+BIN := $(VENV)/bin
+RASA := $(BIN)/rasa
+MODEL := models/current.tar.gz
+TRAINING_FILES := config.yml domain.yml $(shell find data japanese_nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: help install validate train run shell test test-actions test-stories test-heldout clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt .python-version
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check pip==24.0
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip check
+	touch $@
+
+install: $(VENV)/.installed ## create .venv with the pinned packages (Python from .python-version)
+
+validate: install ## rasa data validate (domain, NLU data, rules, stories)
+	$(RASA) data validate --fail-on-warnings
+
+$(MODEL): $(TRAINING_FILES) | $(VENV)/.installed
+	$(RASA) train --fixed-model-name current --out models
+
+train: $(MODEL) ## train the model, only when training files changed
+
+run: install train ## start the assistant: action server, Rasa (REST + socket.io), web page
+	bash scripts/run.sh
+
+shell: install train ## chat in the terminal
+	bash scripts/run.sh shell
+
+test: install validate train ## everything: validate, train, pytest (actions, server, held-out NLU), rasa test
+	$(BIN)/pytest
+	$(MAKE) test-stories
+
+test-stories: install train ## conversation tests: tests/test_stories.yml
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
+
+clean: ## remove the virtualenv, models and run-time files
+	rm -rf $(VENV) models/*.tar.gz var results .pytest_cache

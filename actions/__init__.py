@@ -1,0 +1,1 @@
+"""Custom actions: where answers are chosen (knowledge base + clinic configuration)."""

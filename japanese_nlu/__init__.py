@@ -1,0 +1,1 @@
+"""Japanese understanding: Rasa graph components built on GiNZA / Sudachi."""

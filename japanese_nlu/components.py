@@ -1,0 +1,141 @@
+"""Rasa graph components for Japanese (used from config.yml).
+
+GinzaNLP       loads ja_ginza without the pipes this assistant does not use. Rasa's own
+               SpacyNLP loads everything but the parser; for ja_ginza that costs ~12 ms per
+               message (tok2vec, NER, morphologizer, bunsetu...). The Sudachi tokenizer, its
+               normalized/dictionary forms and the static word2vec table need none of them:
+               ~0.2 ms per message.
+SudachiTokenizer
+               spaCy tokens whose `lemma` is Sudachi's normalized form (効き→利く, ひざ→膝,
+               シワ→皺, リウマチ→リューマチ, いくら→幾ら), so CountVectorsFeaturizer's word
+               features survive kana/kanji and spelling variation.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.spacy_tokenizer import POS_TAG_KEY, SpacyTokenizer
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from japanese_nlu import emergency
+
+logger = logging.getLogger(__name__)
+
+GINZA_UNUSED_PIPES = [
+    "tok2vec",
+    "parser",
+    "ner",
+    "morphologizer",
+    "compound_splitter",
+    "bunsetu_recognizer",
+]
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MODEL_LOADER], is_trainable=False
+)
+class GinzaNLP(SpacyNLP):
+    """SpacyNLP for ja_ginza that leaves out the pipes listed in `exclude`."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            **SpacyNLP.get_default_config(),
+            "model": "ja_ginza",
+            "exclude": GINZA_UNUSED_PIPES,
+            # Sudachi refuses inputs over ~49 KB; nothing past this many characters changes
+            # what a question is about.
+            "max_chars": 1000,
+        }
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "GinzaNLP":
+        import spacy
+
+        config = {**cls.get_default_config(), **config}
+        name = config["model"]
+        language = spacy.load(name, exclude=list(config["exclude"]))
+        logger.info("Loaded %s with pipes %s", name, language.pipe_names)
+        cls.ensure_proper_language_model(language)
+        return cls(SpacyModel(model=language, model_name=name), config)
+
+    def _preprocess_text(self, text: Optional[Text]) -> Text:
+        return super()._preprocess_text((text or "")[: self._config["max_chars"]])
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class SudachiTokenizer(SpacyTokenizer):
+    """Sudachi tokens (from GiNZA) with the normalized form as the lemma."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**SpacyTokenizer.get_default_config(), "lemma": "normalized"}
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        doc = self._get_doc(message, attribute)
+        if not doc:
+            return []
+        use_norm = self._config.get("lemma", "normalized") == "normalized"
+        tokens = [
+            Token(
+                t.text,
+                t.idx,
+                lemma=(t.norm_ if use_norm else t.lemma_) or t.text,
+                data={POS_TAG_KEY: t.tag_},
+            )
+            for t in doc
+            if t.text and t.text.strip()
+        ]
+        return self._apply_token_pattern(tokens)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class EmergencyOverride(GraphComponent):
+    """Sets the intent to `report_emergency` when the text names an emergency symptom.
+
+    Runs last, so it wins over DIET and the FallbackClassifier: an emergency is answered first
+    whatever else the message says. The classifier's ranking is kept for the logs.
+    """
+
+    INTENT = "report_emergency"
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "EmergencyOverride":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            symptom = emergency.detect(message.get(TEXT) or "")
+            if symptom:
+                message.set(INTENT, {INTENT_NAME_KEY: self.INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+                message.set("emergency_symptom", symptom, add_to_output=True)
+        return messages

@@ -1,0 +1,28 @@
+"""The pinned environment is consistent: `pip check` clean, Python 3.10.13, Rasa 3.6.21."""
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_pip_check_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_python_and_rasa_versions():
+    import rasa
+
+    assert ".".join(map(str, sys.version_info[:3])) == (ROOT / ".python-version").read_text().strip()
+    assert rasa.__version__ == "3.6.21"
+
+
+def test_every_requirement_is_pinned():
+    lines = [
+        l.strip() for l in (ROOT / "requirements.txt").read_text().splitlines()
+        if l.strip() and not l.startswith("#")
+    ]
+    assert lines and all("==" in l for l in lines), [l for l in lines if "==" not in l]
