@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import latest_entities
 from actions.knowledge import knowledge_base
+from japanese_nlu import MAX_MESSAGE_CHARS
 
 MAX_SUGGESTIONS = 3
 NOT_SUGGESTED = {"report_emergency", "out_of_scope"}
@@ -25,6 +26,13 @@ class ActionDidYouMean(Action):
     ) -> List[Dict[Text, Any]]:
         kb = knowledge_base()
         text = tracker.latest_message.get("text") or ""
+        if len(text) > MAX_MESSAGE_CHARS:
+            dispatcher.utter_message(
+                text=f"申し訳ありません、ご質問が長すぎるため読み取れませんでした。"
+                f"{MAX_MESSAGE_CHARS}文字以内で、知りたいことを一つずつ入力していただけますか。",
+                buttons=kb.buttons(kb.menu),
+            )
+            return []
         if LATIN_WORD.search(text) and not JAPANESE.search(text):
             dispatcher.utter_message(
                 text="申し訳ありません、このチャットは日本語のご質問にお答えしています。"

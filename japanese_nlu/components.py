@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from japanese_nlu import emergency
+from japanese_nlu import MAX_MESSAGE_CHARS, emergency
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,12 @@ GINZA_UNUSED_PIPES = [
 
 
 @DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MODEL_LOADER], is_trainable=False
+    [
+        DefaultV1Recipe.ComponentType.MODEL_LOADER,
+        DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER,
+    ],
+    is_trainable=False,
+    model_from="GinzaNLP",
 )
 class GinzaNLP(SpacyNLP):
     """SpacyNLP for ja_ginza that leaves out the pipes listed in `exclude`."""
@@ -108,6 +113,34 @@ class SudachiTokenizer(SpacyTokenizer):
             if t.text and t.text.strip()
         ]
         return self._apply_token_pattern(tokens)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class LongMessageGuard(GraphComponent):
+    """Messages over MAX_MESSAGE_CHARS become `nlu_fallback`: no topic is guessed from a wall of
+    text; action_did_you_mean asks for a shorter question. (EmergencyOverride still runs after.)"""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LongMessageGuard":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if len(message.get(TEXT) or "") > MAX_MESSAGE_CHARS:
+                message.set(
+                    INTENT,
+                    {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0},
+                    add_to_output=True,
+                )
+        return messages
 
 
 @DefaultV1Recipe.register(

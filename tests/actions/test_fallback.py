@@ -43,3 +43,11 @@ def test_english_gets_a_polite_japanese_only_answer(dispatcher):
     ActionDidYouMean().run(dispatcher, tracker, {})
     [message] = dispatcher.messages
     assert "日本語" in message["text"] and "Japanese" in message["text"]
+
+
+def test_too_long_message_is_asked_to_be_shorter(dispatcher):
+    tracker = make_tracker("副作用" * 300, "nlu_fallback", ranking=ranking("nlu_fallback", "ask_safety"))
+    ActionDidYouMean().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert "長すぎる" in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == [KB.get(i).payload() for i in KB.menu]

@@ -1,0 +1,295 @@
+"""What every patient channel does around Rasa's message handling (REST, socket.io; LINE can too).
+
+`Guard.wrap(on_new_message)` returns the handler a channel's blueprint gets instead of Rasa's:
+
+1. A message whose sender id or text is unusable (not a string, too long, control characters in
+   the sender id) is not handed to Rasa: the patient gets a polite "please send text" reply, or,
+   when there is no usable sender id to answer, it is dropped with a warning.
+2. Per-sender rate limit (token bucket: `RATE_LIMIT_MESSAGES` messages per
+   `RATE_LIMIT_WINDOW_SECONDS`, default 20 / 60 s). Over the limit the patient gets a polite
+   Japanese reply on the same channel (over REST: HTTP 200 with that reply, like any answer) and
+   the message is not processed. The buckets live in this process, or, when
+   `RATE_LIMIT_REDIS_URL` is set, in Redis, shared by every Rasa server. If Redis cannot be
+   reached the message is let through (a warning is logged): a broken limiter never silences
+   the assistant.
+3. If handling the message sent the patient nothing (the action server is down: Rasa logs the
+   failed custom action and carries on without its events; the tracker store is down: Rasa
+   raises), the patient gets a polite "temporarily unavailable" reply with the clinic's phone
+   number and the emergency number, instead of silence or an error.
+
+Every reply here is written for patients; the clinic's contact details come from clinic.yml and
+the CLINIC_* environment variables (actions.knowledge.load_clinic), as in the answers.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+import unicodedata
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from actions.knowledge import load_clinic
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RATE_LIMIT_MESSAGES = 20
+DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 60.0
+# Longest sender id accepted: the SQL tracker store's sender_id column is VARCHAR(255).
+MAX_SENDER_CHARS = 255
+REDIS_KEY_PREFIX = "rasa:ratelimit:"
+
+RATE_LIMITED_TEXT = (
+    "申し訳ありません、短い時間にたくさんのメッセージをいただいたため、少しのあいだ受付を控えています。"
+    "1分ほどおいてから、もう一度お送りください。"
+    "お急ぎの場合は{name}へお電話ください（電話番号: {phone}）。"
+    "体調に急な変化がある場合は、ためらわずに{emergency_phone}番へご連絡ください。"
+)
+UNAVAILABLE_TEXT = (
+    "申し訳ありません、ただいまシステムが一時的にご質問にお答えできない状態です。"
+    "少し時間をおいてから、もう一度お試しください。"
+    "お急ぎの場合は{name}へお電話ください（電話番号: {phone}）。"
+    "体調に急な変化がある場合は、ためらわずに{emergency_phone}番へご連絡ください。"
+)
+NOT_TEXT_TEXT = (
+    "申し訳ありません、メッセージを読み取れませんでした。"
+    "ご質問を文章（テキスト）で、もう一度お送りください。"
+)
+TOO_LARGE_TEXT = (
+    "申し訳ありません、メッセージが長すぎるため受け付けられませんでした。"
+    "いくつかに分けて、短めにお送りください。"
+)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        logger.warning("%s=%r is not a number; using %s", name, raw, default)
+        return default
+
+
+def sender_problem(sender_id: Any) -> Optional[str]:
+    """Why a sender id cannot be used (None if it can): a short string without control characters."""
+    if isinstance(sender_id, bool) or not isinstance(sender_id, (str, int)):
+        return "sender must be a string"
+    sender = str(sender_id)
+    if not sender.strip():
+        return "sender is empty"
+    if len(sender) > MAX_SENDER_CHARS:
+        return f"sender is longer than {MAX_SENDER_CHARS} characters"
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in sender):
+        return "sender contains control characters"
+    return None
+
+
+def message_problem(text: Any, metadata: Any = None) -> Optional[str]:
+    """Why a message cannot be handed to Rasa (None if it can)."""
+    if text is not None and not isinstance(text, str):
+        return "message must be a string"
+    if metadata is not None and not isinstance(metadata, dict):
+        return "metadata must be an object"
+    return None
+
+
+def clean_text(text: Optional[str]) -> str:
+    """The text with lone UTF-16 surrogates (which no encoder accepts) replaced by U+FFFD."""
+    text = text or ""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+
+
+class MemoryBuckets:
+    """Token buckets in this process: `capacity` tokens, refilled at `rate` tokens per second.
+
+    At most `max_keys` senders are remembered; the least recently seen go first (a bucket
+    forgotten is a full bucket, which it would be anyway after one idle window).
+    """
+
+    def __init__(
+        self,
+        capacity: float,
+        rate: float,
+        max_keys: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.capacity = capacity
+        self.rate = rate
+        self.max_keys = max_keys
+        self.clock = clock
+        self._buckets: "OrderedDict[str, List[float]]" = OrderedDict()
+
+    async def take(self, key: str) -> bool:
+        now = self.clock()
+        tokens, last = self._buckets.pop(key, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        allowed = tokens >= 1
+        if allowed:
+            tokens -= 1
+        self._buckets[key] = [tokens, now]
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
+        return allowed
+
+
+# One atomic step of a token bucket kept in a Redis hash; Redis' clock, so servers agree.
+_REDIS_TAKE = """
+if redis.replicate_commands then redis.replicate_commands() end
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local ttl = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1]) or capacity
+local last = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - last) * rate)
+local allowed = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('EXPIRE', KEYS[1], ttl)
+return allowed
+"""
+
+
+class RedisBuckets:
+    """The same token buckets in Redis, shared by every Rasa server; fails open."""
+
+    def __init__(self, url: str, capacity: float, rate: float, window: float) -> None:
+        self.url = url
+        self.capacity = capacity
+        self.rate = rate
+        self.ttl = max(int(window) + 1, 2)
+        self._client: Any = None
+        self._script: Any = None
+        self._warned_at = float("-inf")
+
+    def _take_script(self) -> Any:
+        if self._script is None:
+            import redis.asyncio
+
+            self._client = redis.asyncio.from_url(
+                self.url, socket_timeout=0.5, socket_connect_timeout=0.5
+            )
+            self._script = self._client.register_script(_REDIS_TAKE)
+        return self._script
+
+    async def take(self, key: str) -> bool:
+        try:
+            allowed = await self._take_script()(
+                keys=[REDIS_KEY_PREFIX + key], args=[self.capacity, self.rate, self.ttl]
+            )
+            return bool(allowed)
+        except Exception as error:  # Redis down or slow: let the patient through
+            if time.monotonic() - self._warned_at > 60:
+                self._warned_at = time.monotonic()
+                logger.warning("rate limit: Redis unavailable (%s); not limiting", error)
+            return True
+
+
+class Guard:
+    """Validation, rate limit and the "temporarily unavailable" answer around Rasa (see above)."""
+
+    def __init__(
+        self,
+        messages: float = DEFAULT_RATE_LIMIT_MESSAGES,
+        window_seconds: float = DEFAULT_RATE_LIMIT_WINDOW_SECONDS,
+        redis_url: Optional[str] = None,
+        clinic: Optional[Dict[str, str]] = None,
+    ) -> None:
+        self.messages = messages
+        self.window_seconds = window_seconds
+        self.buckets: Any = None
+        if messages > 0 and window_seconds > 0:
+            rate = messages / window_seconds
+            self.buckets = (
+                RedisBuckets(redis_url, messages, rate, window_seconds)
+                if redis_url
+                else MemoryBuckets(messages, rate)
+            )
+        clinic = clinic if clinic is not None else load_clinic()
+        self.rate_limited_text = RATE_LIMITED_TEXT.format_map(clinic)
+        self.unavailable_text = UNAVAILABLE_TEXT.format_map(clinic)
+
+    @classmethod
+    def from_env(cls) -> "Guard":
+        """RATE_LIMIT_MESSAGES (0 turns the limit off), RATE_LIMIT_WINDOW_SECONDS, RATE_LIMIT_REDIS_URL."""
+        return cls(
+            messages=_env_number("RATE_LIMIT_MESSAGES", DEFAULT_RATE_LIMIT_MESSAGES),
+            window_seconds=_env_number(
+                "RATE_LIMIT_WINDOW_SECONDS", DEFAULT_RATE_LIMIT_WINDOW_SECONDS
+            ),
+            redis_url=os.environ.get("RATE_LIMIT_REDIS_URL") or None,
+        )
+
+    async def allow(self, sender_id: str) -> bool:
+        return self.buckets is None or await self.buckets.take(sender_id)
+
+    @staticmethod
+    async def reply(message: UserMessage, text: str) -> None:
+        try:
+            await message.output_channel.send_text_message(message.sender_id, text)
+        except Exception:
+            logger.exception("could not send a reply to %r", message.sender_id)
+
+    def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
+        async def guarded(message: UserMessage) -> None:
+            if sender_problem(message.sender_id):
+                logger.warning(
+                    "message dropped: %s", sender_problem(message.sender_id)
+                )
+                return
+            message.sender_id = str(message.sender_id)
+            if message_problem(message.text, message.metadata):
+                await self.reply(message, NOT_TEXT_TEXT)
+                return
+            message.text = clean_text(message.text)
+            if not await self.allow(message.sender_id):
+                logger.info("rate limit: message from %r not processed", message.sender_id)
+                await self.reply(message, self.rate_limited_text)
+                return
+
+            sent = _count_sends(message.output_channel)
+            try:
+                await on_new_message(message)
+            except Exception:
+                logger.exception("handling a message of %r failed", message.sender_id)
+            if not sent:
+                logger.error(
+                    "no answer was sent to %r (action server or tracker store down?); "
+                    "sending the 'temporarily unavailable' reply",
+                    message.sender_id,
+                )
+                await self.reply(message, self.unavailable_text)
+
+        return guarded
+
+
+def _count_sends(output_channel: OutputChannel) -> List[Dict[Text, Any]]:
+    """Records, in the returned list, what Rasa sends through this output channel.
+
+    Rasa sends every bot message through `send_response`; the channel object is made for this
+    one message by the input channel, so shadowing the method on the instance touches nothing else.
+    """
+    sent: List[Dict[Text, Any]] = []
+    send_response = output_channel.send_response
+
+    async def counting_send_response(recipient_id: Text, message: Dict[Text, Any]) -> None:
+        sent.append(message)
+        await send_response(recipient_id, message)
+
+    output_channel.send_response = counting_send_response  # type: ignore[method-assign]
+    return sent
