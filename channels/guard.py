@@ -15,13 +15,17 @@
 3. If handling the message sent the patient nothing (the action server is down: Rasa logs the
    failed custom action and carries on without its events; the tracker store is down: Rasa
    raises), the patient gets a polite "temporarily unavailable" reply with the clinic's phone
-   number and the emergency number, instead of silence or an error.
+   number and the emergency number, instead of silence or an error. The same when there is no
+   answer within `ANSWER_TIMEOUT_SECONDS` (default 30; Rasa 3.6 waits up to 5 minutes for a
+   hanging action server): the handling is cancelled, the conversation's lock released, and the
+   turn is not stored.
 
 Every reply here is written for patients; the clinic's contact details come from clinic.yml and
 the CLINIC_* environment variables (actions.knowledge.load_clinic), as in the answers.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -37,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_RATE_LIMIT_MESSAGES = 20
 DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 60.0
+DEFAULT_ANSWER_TIMEOUT_SECONDS = 30.0
 # Longest sender id accepted: the SQL tracker store's sender_id column is VARCHAR(255).
 MAX_SENDER_CHARS = 255
 REDIS_KEY_PREFIX = "rasa:ratelimit:"
@@ -78,6 +83,8 @@ def _env_number(name: str, default: float) -> float:
 
 def sender_problem(sender_id: Any) -> Optional[str]:
     """Why a sender id cannot be used (None if it can): a short string without control characters."""
+    if sender_id is None:
+        return "sender is missing"
     if isinstance(sender_id, bool) or not isinstance(sender_id, (str, int)):
         return "sender must be a string"
     sender = str(sender_id)
@@ -209,9 +216,9 @@ class Guard:
         window_seconds: float = DEFAULT_RATE_LIMIT_WINDOW_SECONDS,
         redis_url: Optional[str] = None,
         clinic: Optional[Dict[str, str]] = None,
+        answer_timeout: float = DEFAULT_ANSWER_TIMEOUT_SECONDS,
     ) -> None:
-        self.messages = messages
-        self.window_seconds = window_seconds
+        self.answer_timeout = answer_timeout
         self.buckets: Any = None
         if messages > 0 and window_seconds > 0:
             rate = messages / window_seconds
@@ -226,13 +233,15 @@ class Guard:
 
     @classmethod
     def from_env(cls) -> "Guard":
-        """RATE_LIMIT_MESSAGES (0 turns the limit off), RATE_LIMIT_WINDOW_SECONDS, RATE_LIMIT_REDIS_URL."""
+        """RATE_LIMIT_MESSAGES (0 turns the limit off), RATE_LIMIT_WINDOW_SECONDS,
+        RATE_LIMIT_REDIS_URL, ANSWER_TIMEOUT_SECONDS."""
         return cls(
             messages=_env_number("RATE_LIMIT_MESSAGES", DEFAULT_RATE_LIMIT_MESSAGES),
             window_seconds=_env_number(
                 "RATE_LIMIT_WINDOW_SECONDS", DEFAULT_RATE_LIMIT_WINDOW_SECONDS
             ),
             redis_url=os.environ.get("RATE_LIMIT_REDIS_URL") or None,
+            answer_timeout=_env_number("ANSWER_TIMEOUT_SECONDS", DEFAULT_ANSWER_TIMEOUT_SECONDS),
         )
 
     async def allow(self, sender_id: str) -> bool:
@@ -264,7 +273,13 @@ class Guard:
 
             sent = _count_sends(message.output_channel)
             try:
-                await on_new_message(message)
+                await asyncio.wait_for(on_new_message(message), self.answer_timeout)
+            except asyncio.TimeoutError:
+                logger.error(
+                    "no answer for %r within %s s (action server hanging?)",
+                    message.sender_id,
+                    self.answer_timeout,
+                )
             except Exception:
                 logger.exception("handling a message of %r failed", message.sender_id)
             if not sent:

@@ -21,6 +21,10 @@ token stays valid for about a minute):
   (in one-to-one chats only; in groups and rooms they are ignored);
 - anything else (unfollow, join, leave, unsend, ...): ignored.
 
+Messages for Rasa go through the patient guard of channels/guard.py (as on REST and socket.io):
+over the per-sender rate limit, or when Rasa answers nothing (action server or tracker store
+down, no answer within ANSWER_TIMEOUT_SECONDS), the patient gets its polite Japanese reply.
+
 An event is handled once: its webhookEventId is claimed in channels/dedup.py (in memory, and in
 Redis when dedup_redis_url is set), so a redelivery (deliveryContext.isRedelivery) of an event
 already seen is skipped, while a redelivery of an event never seen is answered. Events of a
@@ -56,6 +60,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.dedup import DEFAULT_TTL_SECONDS, EventDeduplicator
+from channels.guard import Guard
 from channels.line_messages import TEXT_ONLY_NOTICE, build_reply
 
 logger = logging.getLogger(__name__)
@@ -127,6 +132,9 @@ class LineInput(InputChannel):
         self._session: Optional[aiohttp.ClientSession] = None
         self._api: Optional[AsyncLineBotApi] = None
         self._background_tasks: Set[asyncio.Task] = set()
+        # The patient guard shared with REST and socket.io (channels/guard.py): per-sender rate
+        # limit, answer timeout, and a polite "temporarily unavailable" reply instead of silence.
+        self.guard = Guard.from_env()
 
     # --- LINE API --------------------------------------------------------------------------
 
@@ -154,10 +162,10 @@ class LineInput(InputChannel):
             logger.error(
                 "LINE reply failed: %s %s %s",
                 error.status_code,
-                error.error.message,
+                getattr(error.error, "message", None),
                 getattr(error.error, "details", None),
             )
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        except Exception as error:  # network error, timeout, non-JSON error page
             logger.error("LINE reply failed: %r", error)
 
     async def close(self) -> None:
@@ -270,6 +278,8 @@ class LineInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        handler = self.guard.wrap(on_new_message)
+
         @line_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
             signature = request.headers.get("X-Line-Signature")
@@ -289,7 +299,7 @@ class LineInput(InputChannel):
                 return response.text("malformed webhook body", status=HTTPStatus.BAD_REQUEST)
 
             if payload.events:
-                task = asyncio.create_task(self.handle_events(payload.events, on_new_message))
+                task = asyncio.create_task(self.handle_events(payload.events, handler))
                 self._background_tasks.add(task)
                 task.add_done_callback(self._background_tasks.discard)
             return response.text("OK")

@@ -6,6 +6,7 @@ Everything except /login and /static needs a logged-in staff member: pages redir
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
 from typing import Optional
 from urllib.parse import urlencode
@@ -166,7 +167,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     def login_page(request: Request, next: str = "/"):
         if auth.session_user(engine, settings, request.cookies.get(auth.SESSION_COOKIE)):
             return RedirectResponse(_safe_next(next), status_code=303)
-        base = request.cookies.get(auth.CSRF_COOKIE) or auth.secrets.token_urlsafe(32)
+        base = request.cookies.get(auth.CSRF_COOKIE) or secrets.token_urlsafe(32)
         request.state.csrf_base = base
         response = render(request, "login.html", next=_safe_next(next), error=None)
         cookie(response, auth.CSRF_COOKIE, base)

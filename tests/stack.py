@@ -86,6 +86,7 @@ def start_stack(
     env: Optional[Dict[str, str]] = None,
     actions: bool = True,
     extra_args: tuple = (),
+    model: Path = MODEL,
 ) -> Iterator[Stack]:
     """Runs the action server (unless `actions=False`) and a Rasa server until the block ends."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -122,7 +123,7 @@ def start_stack(
         rasa_log = workdir / "rasa.log"
         procs.append(
             _spawn(
-                [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port),
+                [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(rasa_port),
                  "--interface", "127.0.0.1",
                  "--endpoints", str(workdir / "endpoints.yml"),
                  "--credentials", str(workdir / "credentials.yml"), *extra_args],

@@ -18,16 +18,14 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator, List, Tuple
 
 import pytest
 import requests
+from playwright.sync_api import Page, expect, sync_playwright
 
 from actions.knowledge import knowledge_base
 from tests.stack import MODEL, ROOT, Stack, free_port, start_stack, wait_for
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 WEB = ROOT / "web"
 DIST = WEB / "dist"
@@ -218,7 +216,7 @@ def wait_bot_turns(page: Page, count: int) -> None:
     expect(page.locator(".bot-turn")).to_have_count(count, timeout=REPLY_MS)
 
 
-def open_chat(context, running: Running) -> (Page, Watch):
+def open_chat(context, running: Running) -> Tuple[Page, Watch]:
     page = context.new_page()
     page.add_init_script(CSP_WATCH)
     watch = Watch(allowed=(running.origin, running.stack.url, running.stack.url.replace("http", "ws", 1)))

@@ -46,6 +46,7 @@ export class ChatView {
     this.resetButton = root.querySelector("#reset");
     this.botTurnElements = new Map(); // bot turn object -> its element
     this.composing = false;
+    this.restoring = false;
     this.bindComposer();
   }
 
@@ -122,6 +123,7 @@ export class ChatView {
 
   renderAll(turns) {
     this.log.setAttribute("aria-busy", "true");
+    this.restoring = true;
     this.clear();
     for (const turn of turns) {
       if (turn.role === "user") {
@@ -131,6 +133,7 @@ export class ChatView {
         for (const part of turn.parts) this.addBotPart(turn, part);
       }
     }
+    this.restoring = false;
     this.log.setAttribute("aria-busy", "false");
     this.scrollToEnd();
   }
@@ -142,7 +145,7 @@ export class ChatView {
     appendText(bubble, turn.text);
     row.append(bubble);
     this.log.append(row);
-    this.scrollToEnd();
+    if (!this.restoring) this.scrollToEnd();
   }
 
   addBotTurn(turn) {
@@ -167,7 +170,14 @@ export class ChatView {
     }
     if (turn.repliesOpen && part.replies.length) row.append(this.quickReplies(part.replies));
     group.querySelector(".parts").append(row);
-    this.scrollToEnd();
+    if (!this.restoring) this.revealTurn(group);
+  }
+
+  /** Shows a new answer from its beginning: a long answer is not scrolled past its first line. */
+  revealTurn(group) {
+    const { scroll } = this;
+    const top = group.getBoundingClientRect().top - scroll.getBoundingClientRect().top + scroll.scrollTop;
+    scroll.scrollTop = Math.min(top - 12, scroll.scrollHeight);
   }
 
   quickReplies(replies) {

@@ -1,0 +1,184 @@
+"""Several Rasa servers sharing PostgreSQL, a Redis lock store and one action server, behind the
+round-robin proxy of bench/proxy.py: the production shape on loopback, for the fault tests and
+the load harness (bench/load.py). Builds on tests/stack.py.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+import yaml
+
+from tests.stack import BIN, DEFAULT_CREDENTIALS, MODEL, Stack, _spawn, free_port, wait_for
+
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "maintenance_db": "postgres"}
+REDIS = {"host": "127.0.0.1", "port": 6379}
+# The project's own channels: per-sender rate limit, polite errors, "temporarily unavailable".
+GUARDED_CREDENTIALS = {
+    "channels.rest.RestInput": None,
+    "channels.socketio.SocketIOInput": DEFAULT_CREDENTIALS["socketio"],
+}
+
+
+def postgres_up() -> bool:
+    try:
+        _pg_connect(PG["maintenance_db"], connect_timeout=2).close()
+        return True
+    except Exception:
+        return False
+
+
+def redis_up() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis(socket_timeout=2, **REDIS).ping())
+    except Exception:
+        return False
+
+
+def _pg_connect(db: str, connect_timeout: int = 5):
+    import psycopg2
+
+    conn = psycopg2.connect(
+        host=PG["host"], port=PG["port"], user=PG["user"], dbname=db,
+        connect_timeout=connect_timeout,
+    )
+    conn.autocommit = True
+    return conn
+
+
+@contextlib.contextmanager
+def fresh_database(prefix: str = "rasa_test") -> Iterator[str]:
+    """A new, empty PostgreSQL database (created through the maintenance DB), dropped afterwards."""
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    conn = _pg_connect(PG["maintenance_db"])
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f'CREATE DATABASE "{name}"')
+        yield name
+    finally:
+        try:
+            conn.close()
+        except Exception:
+            pass
+        # A new connection: the first one may have died in a PostgreSQL restart.
+        drop = _pg_connect(PG["maintenance_db"])
+        try:
+            with drop.cursor() as cur:
+                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            drop.close()
+
+
+def query(db: str, sql: str, *params) -> List[tuple]:
+    conn = _pg_connect(db)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    finally:
+        conn.close()
+
+
+def postgres_endpoints(db: str, lock_prefix: Optional[str] = None) -> Dict:
+    """Tracker store in `db`; with `lock_prefix`, the Redis lock store (keys under that prefix)."""
+    endpoints: Dict = {
+        "tracker_store": {
+            "type": "SQL", "dialect": "postgresql", "url": PG["host"], "port": PG["port"],
+            "db": db, "username": PG["user"],
+        }
+    }
+    if lock_prefix:
+        endpoints["lock_store"] = {
+            "type": "redis", "url": REDIS["host"], "port": REDIS["port"], "db": 1,
+            "key_prefix": lock_prefix,
+        }
+    return endpoints
+
+
+@dataclass
+class Cluster(Stack):
+    """`url` is the proxy's; `servers` are the Rasa servers behind it."""
+
+    servers: List[str] = field(default_factory=list)
+    logs: List[Path] = field(default_factory=list)
+
+
+def _stop(procs: List[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def start_cluster(
+    workdir: Path,
+    endpoints: Dict,
+    servers: int = 2,
+    credentials: Optional[Dict] = None,
+    env: Optional[Dict[str, str]] = None,
+    model: Path = MODEL,
+) -> Iterator[Cluster]:
+    """One action server, `servers` Rasa servers (started side by side) and the proxy in front."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    actions_url = f"http://127.0.0.1:{free_port()}"
+    endpoints = {"action_endpoint": {"url": f"{actions_url}/webhook"}, **endpoints}
+    (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints, allow_unicode=True))
+    (workdir / "credentials.yml").write_text(
+        yaml.safe_dump(credentials or GUARDED_CREDENTIALS, allow_unicode=True)
+    )
+    full_env = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        **(env or {}),
+    }
+    procs: List[subprocess.Popen] = []
+    try:
+        log = workdir / "actions.log"
+        procs.append(_spawn(
+            [str(BIN / "rasa"), "run", "actions", "--port", actions_url.rsplit(":", 1)[1],
+             "--actions", "actions"], log, full_env,
+        ))
+        wait_for(f"{actions_url}/health", procs[-1], log)
+
+        urls, logs = [], []
+        for i in range(servers):
+            port = free_port()
+            logs.append(workdir / f"rasa{i}.log")
+            urls.append(f"http://127.0.0.1:{port}")
+            procs.append(_spawn(
+                [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
+                 "--interface", "127.0.0.1", "--endpoints", str(workdir / "endpoints.yml"),
+                 "--credentials", str(workdir / "credentials.yml")],
+                logs[-1], full_env,
+            ))
+        for url, proc, log in zip(urls, procs[1:], logs):
+            wait_for(f"{url}/", proc, log, timeout=300)
+
+        proxy_url = f"http://127.0.0.1:{free_port()}"
+        proxy_log = workdir / "proxy.log"
+        procs.append(_spawn(
+            [str(BIN / "python"), "-m", "bench.proxy", "--port", proxy_url.rsplit(":", 1)[1],
+             *[arg for url in urls for arg in ("--backend", url)]],
+            proxy_log, full_env,
+        ))
+        wait_for(f"{proxy_url}/", procs[-1], proxy_log)
+        yield Cluster(
+            proxy_url, actions_url, workdir, endpoints, logs[0], servers=urls, logs=logs
+        )
+    finally:
+        _stop(list(reversed(procs)))
+

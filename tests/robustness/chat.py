@@ -1,0 +1,55 @@
+"""Talking to the running assistant over socket.io, as the patient web page does."""
+from __future__ import annotations
+
+import queue
+import uuid
+from typing import Any, Dict, List, Optional
+
+import socketio
+
+
+class SocketChat:
+    """One socket.io connection with a persistent session (the web page's `session_request`)."""
+
+    def __init__(self, url: str, session_id: Optional[str] = None, timeout: float = 20) -> None:
+        self.timeout = timeout
+        self.replies: "queue.Queue[Dict[str, Any]]" = queue.Queue()
+        confirmed: "queue.Queue[str]" = queue.Queue()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("bot_uttered", self.replies.put)
+        self.client.on("session_confirm", confirmed.put)
+        # Polling: the synchronous client's websocket transport needs websocket-client.
+        self.client.connect(url, socketio_path="/socket.io", transports=["polling"],
+                            wait_timeout=timeout)
+        self.client.emit("session_request", {"session_id": session_id or uuid.uuid4().hex})
+        self.session_id = confirmed.get(timeout=timeout)
+
+    def emit(self, data: Any, event: str = "user_uttered") -> None:
+        self.client.emit(event, data)
+
+    def say(self, text: Any) -> List[Dict[str, Any]]:
+        """The bot's messages for one message: waits for the first, then for the rest briefly."""
+        self.drain()
+        self.emit({"message": text, "session_id": self.session_id})
+        replies = [self.replies.get(timeout=self.timeout)]
+        try:
+            while True:
+                replies.append(self.replies.get(timeout=0.5))
+        except queue.Empty:
+            return replies
+
+    def drain(self) -> None:
+        try:
+            while True:
+                self.replies.get_nowait()
+        except queue.Empty:
+            pass
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+    def __enter__(self) -> "SocketChat":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

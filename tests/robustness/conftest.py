@@ -1,0 +1,65 @@
+"""Fixtures of the robustness suite: the assistant with the project's guarded channels.
+
+TEST_MODEL=/path/to/model.tar.gz runs the suite against another model than models/current.tar.gz.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.cluster import GUARDED_CREDENTIALS
+from tests.stack import MODEL as DEFAULT_MODEL
+from tests.stack import ROOT, start_stack
+
+MODEL = Path(os.environ.get("TEST_MODEL") or DEFAULT_MODEL)
+LINE_SECRET = "robustness-line-secret"
+LINE_TOKEN = "robustness-line-token"
+# Global body limit (Sanic's REQUEST_MAX_SIZE), above the REST channel's own 64 KiB limit.
+SANIC_MAX = 1024 * 1024
+SERVER_ENV = {"SANIC_REQUEST_MAX_SIZE": str(SANIC_MAX)}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "pg_restart: restarts the machine's PostgreSQL server (pg_ctlcluster); "
+        "deselect with -m 'not pg_restart' when something else is using PostgreSQL",
+    )
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} missing: run `make train` (make test does)")
+    return MODEL
+
+
+@pytest.fixture(scope="session")
+def line_api():
+    """A stand-in for LINE's Messaging API (tests/channels/standins.py), if the LINE channel exists."""
+    if not (ROOT / "channels" / "line.py").exists():
+        yield None
+        return
+    from tests.channels.standins import line_responder, serve
+
+    with serve(line_responder) as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def guarded(tmp_path_factory, model, line_api):
+    """The assistant with channels.rest / channels.socketio (and channels.line when it exists):
+    default rate limit (20 messages / 60 s, in memory), SQLite tracker store."""
+    credentials = dict(GUARDED_CREDENTIALS)
+    if line_api is not None:
+        credentials["channels.line.LineInput"] = {
+            "channel_secret": LINE_SECRET,
+            "channel_access_token": LINE_TOKEN,
+            "api_endpoint": line_api.url,
+        }
+    with start_stack(
+        tmp_path_factory.mktemp("guarded"), credentials=credentials, env=SERVER_ENV, model=model
+    ) as stack:
+        yield stack
