@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install validate train run shell test test-actions test-stories test-heldout clean
+.PHONY: help install validate train web browser run shell test test-stories clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,13 +34,26 @@ $(MODEL): $(TRAINING_FILES) | $(VENV)/.installed
 
 train: $(MODEL) ## train the model, only when training files changed
 
-run: install train ## start the assistant: action server, Rasa (REST + socket.io), web page
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json web/build.mjs $(wildcard web/src/*)
+	cd web && npm run build
+
+web: web/dist/index.html ## build the patient chat page (web/dist) from web/package-lock.json
+
+browser: ## Debian chromium + Japanese/emoji fonts, for the browser tests
+	@test -x /usr/bin/chromium && fc-list | grep -q 'Noto Sans CJK JP' && fc-list | grep -q 'Noto Color Emoji' || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk fonts-noto-color-emoji)
+
+run: install train web ## start the assistant: action server, Rasa (REST + socket.io), web page
 	bash scripts/run.sh
 
 shell: install train ## chat in the terminal
 	bash scripts/run.sh shell
 
-test: install validate train ## everything: validate, train, pytest (actions, server, held-out NLU), rasa test
+test: install validate train web browser ## everything: validate, train, pytest (actions, server, held-out NLU), rasa test
 	$(BIN)/pytest
 	$(MAKE) test-stories
 
@@ -48,4 +61,4 @@ test-stories: install train ## conversation tests: tests/test_stories.yml
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
 clean: ## remove the virtualenv, models and run-time files
-	rm -rf $(VENV) models/*.tar.gz var results .pytest_cache
+	rm -rf $(VENV) models/*.tar.gz var results .pytest_cache web/dist web/node_modules

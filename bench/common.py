@@ -277,14 +277,19 @@ class RasaServer:
 
 
 @contextlib.contextmanager
-def rasa_server(model: str, workdir: Path, actions_url: Optional[str], token: str) -> Iterator[RasaServer]:
-    """`rasa run --enable-api --auth-token` on a free loopback port, SQLite tracker store in
-    workdir (as the development endpoints.yml), REST channel only."""
+def rasa_server(model: str, workdir: Path, actions_url: Optional[str], token: str,
+                tracker_store: str = "sqlite") -> Iterator[RasaServer]:
+    """`rasa run --enable-api --auth-token` on a free loopback port, REST channel only.
+
+    tracker_store "sqlite": a SQLite file in workdir (as the development endpoints.yml);
+    "memory": Rasa's in-memory tracker store."""
     import yaml
     from tests.stack import free_port
 
     workdir.mkdir(parents=True, exist_ok=True)
-    endpoints = {"tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "rasa.db")}}
+    endpoints: Dict = {}
+    if tracker_store == "sqlite":
+        endpoints["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "rasa.db")}
     if actions_url:
         endpoints["action_endpoint"] = {"url": f"{actions_url}/webhook"}
     (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints))

@@ -65,12 +65,17 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def materialize_config(row: str, workdir: Path) -> Path:
-    """Our config.yml as is; a baseline's pipeline with config.yml's policies."""
-    if row == "ours":
+def materialize_config(row: str, workdir: Path, epochs: Optional[int] = None) -> Path:
+    """Our config.yml as is; a baseline's pipeline with config.yml's policies.
+
+    `epochs` (smoke tests only) overrides every DIETClassifier/ResponseSelector's epochs."""
+    if row == "ours" and not epochs:
         return OUR_CONFIG
     config = yaml.safe_load(RASA_ROWS[row].read_text())
     config["policies"] = yaml.safe_load(OUR_CONFIG.read_text())["policies"]
+    for component in config["pipeline"] if epochs else []:
+        if component["name"] in ("DIETClassifier", "ResponseSelector"):
+            component["epochs"] = epochs
     path = workdir / f"{row}.config.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     return path
@@ -92,11 +97,11 @@ def conversation(heldout: List[Example], n: int) -> List[str]:
 
 
 def measure_rasa(row: str, model: Dict, heldout: List[Example], workdir: Path, actions_url: str,
-                 e2e_messages: int) -> Dict:
+                 e2e_messages: int, tracker_store: str = "sqlite") -> Dict:
     import requests
 
     token = secrets.token_hex(16)
-    with rasa_server(model["model"], workdir / row, actions_url, token) as server:
+    with rasa_server(model["model"], workdir / row, actions_url, token, tracker_store) as server:
         log(f"{row}: server ready in {server.ready_seconds:.1f}s")
         http = requests.Session()
 
@@ -248,7 +253,8 @@ def meets(key: str, value) -> str:
     return "ok" if ok else "MISS"
 
 
-def table(summaries: Dict[str, Dict], n_heldout: int, n_oos: int, n_train: int, n_leaked: int) -> str:
+def table(summaries: Dict[str, Dict], n_heldout: int, n_oos: int, n_train: int, n_leaked: int,
+          tracker: str = "SQLite") -> str:
     rows = list(summaries)
     width = 20
     head = f"{'metric':<30}{'target':>9}{'':>6}" + "".join(f"{TITLES[r]:>{width}}" for r in rows)
@@ -282,8 +288,9 @@ def table(summaries: Dict[str, Dict], n_heldout: int, n_oos: int, n_train: int, 
         "Scoring: " + SCORING_NOTE,
         "Timing: parse = POST /model/parse on `rasa run --enable-api --auth-token` over loopback "
         "(client included), every held-out message after 15 warm-up parses; tfidf row: in-process "
-        "predict_proba. webhook = POST /webhooks/rest/webhook, one conversation (REST channel, "
-        "SQLite tracker store, real action server). RSS = VmRSS of the rasa process after the "
+        "predict_proba. webhook = POST /webhooks/rest/webhook, one conversation of "
+        f"{summaries.get('ours', {}).get('webhook_n', '?')} messages (REST channel, "
+        f"{tracker} tracker store, real action server). RSS = VmRSS of the rasa process after the "
         "run. load/ready = spawn of `rasa run` until /status answers (Python + TensorFlow imports "
         "+ model load); tfidf row: unpickling. training = wall time of `rasa train` (core + NLU, "
         "empty cache). Shared 2-core machine: timings are noisy.",
@@ -382,6 +389,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--workdir", type=Path, help="keep models/logs here (default: temp dir)")
     parser.add_argument("--reuse", action="store_true", help="reuse models already in --workdir")
     parser.add_argument("--e2e-messages", type=int, default=40)
+    parser.add_argument("--tracker-store", choices=["sqlite", "memory"], default="sqlite",
+                        help="for the webhook conversation (default: SQLite, as endpoints.yml)")
+    parser.add_argument("--epochs", type=int,
+                        help="smoke test only: override DIET epochs in every Rasa row")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     rows = [r.strip() for r in args.rows.split(",") if r.strip()]
@@ -414,7 +425,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 log(f"{row}: reusing {existing}")
                 continue
             log(f"{row}: training ({RASA_ROWS[row].relative_to(ROOT)})")
-            results[row] = train_rasa(materialize_config(row, workdir), workdir, row)
+            results[row] = train_rasa(materialize_config(row, workdir, args.epochs), workdir, row)
             dump_json(workdir / f"{row}.train.json", results[row])
             log(f"{row}: trained in {results[row]['train_seconds']:.0f}s, "
                 f"{results[row]['model_bytes'] / 2**20:.1f} MB")
@@ -424,7 +435,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 for row in served:
                     results[row].update(
                         measure_rasa(row, results[row], heldout, workdir, actions_url,
-                                     args.e2e_messages)
+                                     args.e2e_messages, args.tracker_store)
                     )
         if "tfidf" in rows:
             log("tfidf: training and predicting in-process")
@@ -433,8 +444,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         reports = {row: summarize(row, results[row], heldout, set(leaked)) for row in rows}
         summaries = {row: reports[row]["summary"] for row in rows}
         n_oos = sum(e.intent == OOS for e in heldout)
-        text = table(summaries, len(heldout), n_oos, len(train), len(leaked))
+        text = table(summaries, len(heldout), n_oos, len(train), len(leaked),
+                     {"sqlite": "SQLite", "memory": "in-memory"}[args.tracker_store])
         text += f"\nbench wall time: {time.monotonic() - begun:.0f}s"
+        if args.epochs:
+            text += f"\nSMOKE TEST: DIET epochs overridden to {args.epochs}; not the benchmark."
         print()
         print(text)
         (args.out / "table.txt").write_text(text + "\n")

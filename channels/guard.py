@@ -2,9 +2,10 @@
 
 `Guard.wrap(on_new_message)` returns the handler a channel's blueprint gets instead of Rasa's:
 
-1. A message whose sender id or text is unusable (not a string, too long, control characters in
-   the sender id) is not handed to Rasa: the patient gets a polite "please send text" reply, or,
-   when there is no usable sender id to answer, it is dropped with a warning.
+1. A message whose sender id is unusable (empty, over 255 characters, control characters) is
+   dropped with a warning: there is no one to answer. Lone UTF-16 surrogates in the text (which
+   break the tokenizer; stock Rasa then answers nothing) become U+FFFD. Checking the wire format
+   (JSON shape, types) is the channel's job: `sender_problem` / `message_problem` here are shared.
 2. Per-sender rate limit (token bucket: `RATE_LIMIT_MESSAGES` messages per
    `RATE_LIMIT_WINDOW_SECONDS`, default 20 / 60 s). Over the limit the patient gets a polite
    Japanese reply on the same channel (over REST: HTTP 200 with that reply, like any answer) and
@@ -260,10 +261,6 @@ class Guard:
                 logger.warning(
                     "message dropped: %s", sender_problem(message.sender_id)
                 )
-                return
-            message.sender_id = str(message.sender_id)
-            if message_problem(message.text, message.metadata):
-                await self.reply(message, NOT_TEXT_TEXT)
                 return
             message.text = clean_text(message.text)
             if not await self.allow(message.sender_id):

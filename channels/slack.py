@@ -122,11 +122,11 @@ class SlackInput(RasaSlackInput):
     ) -> Any:
         key = self._dedup_key(request)
         if key and not await self.dedup.first_time(key):
+            retry = request.headers.get(self.retry_num_header)
             logger.info(
-                "Slack message %s already handled (retry #%s, %s): skipped",
+                "Slack message %s already handled%s: skipped",
                 key,
-                request.headers.get(self.retry_num_header),
-                request.headers.get(self.retry_reason_header),
+                f" (retry #{retry}, {request.headers.get(self.retry_reason_header)})" if retry else "",
             )
             return response.text("", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"})
         return await super().process_message(request, on_new_message, text, sender_id, metadata)

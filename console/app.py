@@ -276,6 +276,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
 
     @router.get("/conversations", response_class=HTMLResponse)
     def conversations_page(request: Request):
+        if any(value == "" for value in request.query_params.values()):
+            # The filter form sends its empty fields too: keep the address short and shareable.
+            query = queries.Filters.from_params(request.query_params).params()
+            return RedirectResponse("/conversations?" + urlencode(query), status_code=303)
         filters, page, rows, total, options = list_context(request)
         pages = max((total + settings.page_size - 1) // settings.page_size, 1)
         query = filters.params()

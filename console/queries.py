@@ -191,7 +191,7 @@ def _day_start(day: date, tz: ZoneInfo) -> float:
 def _where(filters: Filters, threshold: float, tz: ZoneInfo):
     c, r = db.conversations.c, db.reviews.c
     reviewed = sa.func.coalesce(r.reviewed, sa.false())
-    conds = []
+    conds = [c.turns > 0]  # a session opened without a patient message is no conversation
     for flag in ("fell_back", "asked_human", "emergency", "negative_feedback"):
         if getattr(filters, flag):
             conds.append(getattr(c, flag))
@@ -219,7 +219,7 @@ def _where(filters: Filters, threshold: float, tz: ZoneInfo):
         conds.append(sa.exists().where(t.sender_id == c.sender_id, t.tag == filters.tag))
     if filters.q:
         conds.append(c.search_text.contains(search_form(filters.q), autoescape=True))
-    return sa.and_(sa.true(), *conds)
+    return sa.and_(*conds)
 
 
 def _base_query(columns, filters: Filters, threshold: float, tz: ZoneInfo):
@@ -421,6 +421,7 @@ class Turn:
     button_title: Optional[str] = None
     rating: Optional[str] = None
     corrected_intent: Optional[str] = None
+    candidates: Optional[List[Dict]] = None  # the classifier's next guesses, when unsure
     action: Optional[str] = None
     topic: Optional[str] = None
     buttons: Optional[List[Dict]] = None
@@ -507,6 +508,12 @@ def transcript(conn: Connection, sender_id: str, threshold: float) -> Optional[T
                 rating = next(
                     (str(x.get("value")) for x in entities if x.get("entity") == "rating"), None
                 )
+            low = payload is None and confidence is not None and confidence < threshold
+            candidates = [
+                {"intent": r.get("name"), "confidence": r.get("confidence")}
+                for r in parse_data.get("intent_ranking") or []
+                if r.get("name") not in (FALLBACK_INTENT, intent)
+            ][:3] if low or intent == FALLBACK_INTENT else None
             last_user = Turn(
                 kind="user",
                 event_id=row.id,
@@ -515,7 +522,8 @@ def transcript(conn: Connection, sender_id: str, threshold: float) -> Optional[T
                 intent=intent,
                 confidence=confidence,
                 entities=_masked_entities(entities),
-                low_confidence=payload is None and confidence is not None and confidence < threshold,
+                low_confidence=low,
+                candidates=candidates or None,
                 fallback=intent == FALLBACK_INTENT,
                 emergency=intent == "report_emergency",
                 payload=mask(payload) if payload else None,

@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
-# Starts the action server and the Rasa server (and, with `shell`, a terminal chat instead of
-# the HTTP server). Stops everything on Ctrl-C.
+# Starts the whole assistant on this machine (used by `make run` / `make shell`):
+#   action server (actions/), Rasa server (channels from credentials.yml whose variables are
+#   set), the patient chat page (web/), and the staff console (console/).
+# Stops everything on Ctrl-C. Ports and origins come from the environment (README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
+WEB_PORT=${WEB_PORT:-8080}
+CONSOLE_PORT=${CONSOLE_PORT:-8081}
+RASA_URL=${RASA_URL:-http://localhost:${RASA_PORT}}
+read -r -a WEB_ORIGINS <<< "${WEB_ORIGINS:-http://localhost:${WEB_PORT} http://127.0.0.1:${WEB_PORT}}"
+export TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
 mkdir -p var
+
+for key in NAME PHONE EMERGENCY_PHONE BOOKING_URL HOURS; do
+  var="CLINIC_${key}"
+  [[ -n "${!var:-}" ]] || echo "warning: ${var} is not set: answers show the placeholder from clinic.yml"
+done
+
+# Only the channels whose environment variables are set (LINE, Slack) go into the active file.
+$BIN/python -m channels.credentials credentials.yml var/credentials.yml
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -16,12 +31,27 @@ $BIN/rasa run actions --port "$ACTIONS_PORT" --actions actions &
 pids+=($!)
 
 if [[ "${1:-}" == "shell" ]]; then
-  $BIN/rasa shell --model models/current.tar.gz --endpoints endpoints.yml
+  $BIN/rasa shell --model models/current.tar.gz --endpoints "${ENDPOINTS:-endpoints.yml}"
   exit
 fi
 
-echo "REST webhook: http://localhost:${RASA_PORT}/webhooks/rest/webhook"
 $BIN/rasa run --model models/current.tar.gz --port "$RASA_PORT" \
-  --endpoints "${ENDPOINTS:-endpoints.yml}" --credentials credentials.yml --cors "*" &
+  --endpoints "${ENDPOINTS:-endpoints.yml}" --credentials var/credentials.yml \
+  --cors "${WEB_ORIGINS[@]}" &
 pids+=($!)
+
+WEB_PORT="$WEB_PORT" RASA_URL="$RASA_URL" $BIN/python web/server.py &
+pids+=($!)
+
+CONSOLE_PORT="$CONSOLE_PORT" $BIN/python -m console serve &
+pids+=($!)
+
+cat <<INFO
+
+  Patient chat page : http://localhost:${WEB_PORT}/
+  Staff console     : http://localhost:${CONSOLE_PORT}/   (create an account: make staff-user NAME=...)
+  REST webhook      : http://localhost:${RASA_PORT}/webhooks/rest/webhook
+  Conversation logs : ${ENDPOINTS:-endpoints.yml} (SQLite var/rasa.db by default)
+
+INFO
 wait -n

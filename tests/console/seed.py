@@ -69,3 +69,53 @@ def seed(database: Database, prefix: str = "t") -> Dict[str, str]:
     save(store, convs)
     store.engine.dispose()
     return s
+
+
+HISTORY_QUESTIONS = [
+    ("副作用はありますか", "ask_safety", "safety"),
+    ("どんな病気に使われますか", "ask_indications", "indications"),
+    ("費用はいくらですか", "ask_price", "price"),
+    ("何回くらい通えばいいですか", "ask_schedule", "schedule"),
+    ("幹細胞治療とどう違うの？", "ask_difference", "difference"),
+    ("点滴は痛いですか", "ask_pain", "pain"),
+    ("予約したいです", "ask_booking", "booking"),
+    ("保険は使えますか", "ask_insurance", "insurance"),
+    ("セクレトームって何？", "ask_what_is", "what_is"),
+    ("本当に効くんですか", "ask_efficacy", "efficacy"),
+]
+HISTORY_UNCLEAR = ["ぴよぴよ", "あれってどうなの", "それは前のやつ？", "うーん"]
+
+
+def history(database: Database, days: int = 30, seed_value: int = 7) -> int:
+    """Plausible earlier conversations spread over `days` days (for the dashboard's charts),
+    written with Rasa's store like the others. Returns how many."""
+    import random
+
+    rnd = random.Random(seed_value)
+    convs = []
+    for day in range(days, 0, -1):
+        for n in range(rnd.randint(1, 6)):
+            start = days_ago(day) + rnd.uniform(0, 36000)
+            channel = rnd.choice(["socketio", "socketio", "socketio", "line", "line", "rest"])
+            conv = Conversation(f"h-{day}-{n}", start, channel)
+            for _ in range(rnd.randint(1, 3)):
+                if rnd.random() < 0.15:
+                    text = rnd.choice(HISTORY_UNCLEAR)
+                    conv.user(text, "nlu_fallback", 0.5, ranking=[
+                        {"name": "nlu_fallback", "confidence": 0.5},
+                        {"name": "ask_price", "confidence": round(rnd.uniform(0.2, 0.45), 2)}])
+                    conv.action("action_did_you_mean", DID_YOU_MEAN)
+                else:
+                    text, intent, topic = rnd.choice(HISTORY_QUESTIONS)
+                    conv.user(text, intent, round(rnd.uniform(0.55, 0.99), 2))
+                    conv.action("action_answer_topic", "（回答）", topic=topic)
+            if rnd.random() < 0.3:
+                value = "good" if rnd.random() < 0.75 else "bad"
+                conv.user(GOOD if value == "good" else BAD, "feedback", 1.0,
+                          entities=rating(value))
+                conv.action("utter_feedback_thanks", "ご評価ありがとうございます。")
+            convs.append(conv)
+    store = rasa_store(database)
+    save(store, convs)
+    store.engine.dispose()
+    return len(convs)

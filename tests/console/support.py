@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import shutil
 import time
 import uuid
 from dataclasses import dataclass
@@ -42,22 +43,22 @@ class Database:
     tracker_store: Dict
 
 
+def _sqlite(path: Path) -> Database:
+    return Database("sqlite", f"sqlite:///{path}",
+                    {"type": "SQL", "dialect": "sqlite", "db": str(path)})
+
+
 @contextlib.contextmanager
-def fresh_database(kind: str, tmp: Path) -> Iterator[Database]:
-    """An empty SQLite file, or a new PostgreSQL database dropped afterwards."""
-    if kind == "sqlite":
-        path = tmp / f"rasa-{uuid.uuid4().hex[:8]}.db"
-        yield Database(kind, f"sqlite:///{path}",
-                       {"type": "SQL", "dialect": "sqlite", "db": str(path)})
-        return
+def _postgres(template: Optional[str] = None) -> Iterator[Database]:
     name = f"console_test_{uuid.uuid4().hex[:12]}"
     admin = psycopg2.connect(dbname="postgres", **PG)
     admin.autocommit = True
     try:
         with admin.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{name}"')
+            cur.execute(f'CREATE DATABASE "{name}"'
+                        + (f' TEMPLATE "{template}"' if template else ""))
         yield Database(
-            kind,
+            "postgresql",
             f"postgresql+psycopg2://{PG['user']}@{PG['host']}:{PG['port']}/{name}",
             {"type": "SQL", "dialect": "postgresql", "url": PG["host"], "port": PG["port"],
              "db": name, "username": PG["user"]},
@@ -66,6 +67,28 @@ def fresh_database(kind: str, tmp: Path) -> Iterator[Database]:
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@contextlib.contextmanager
+def fresh_database(kind: str, tmp: Path) -> Iterator[Database]:
+    """An empty SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if kind == "sqlite":
+        yield _sqlite(tmp / f"rasa-{uuid.uuid4().hex[:8]}.db")
+    else:
+        with _postgres() as database:
+            yield database
+
+
+@contextlib.contextmanager
+def copy_of(database: Database, tmp: Path) -> Iterator[Database]:
+    """A copy of the database (file copy / PostgreSQL TEMPLATE) to change freely."""
+    if database.kind == "sqlite":
+        path = tmp / f"copy-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(database.tracker_store["db"], path)
+        yield _sqlite(path)
+    else:
+        with _postgres(template=database.tracker_store["db"]) as copy:
+            yield copy
 
 
 def rasa_store(database: Database) -> SQLTrackerStore:
@@ -139,7 +162,8 @@ def make_settings(url: str, **overrides) -> Settings:
 def add_user(url: str, name: str = "nurse", password: str = PASSWORD) -> None:
     engine = db.make_engine(url)
     db.init_db(engine)
-    auth.create_user(engine, name, password, update=True)
+    if name not in {row.username for row in auth.list_users(engine)}:
+        auth.create_user(engine, name, password)
     engine.dispose()
 
 

@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 
 from console import db, index, queries
 from console.index import local_day
-from tests.console.seed import BAD, DID_YOU_MEAN, PII_TEXT, seed
+from tests.console.seed import BAD, DID_YOU_MEAN, seed
 from tests.console.support import Conversation, days_ago, make_settings, rasa_store, save
 
 TZ = make_settings("sqlite://").tz
@@ -374,3 +374,15 @@ def test_purge(env):
     assert len(senders_of(engine)) == 8
     assert senders_of(engine, tag="残す") == {s["normal"]}
     assert queries.purge(engine, 30)["conversations"] == 0
+
+
+def test_sessions_without_patient_messages_are_not_listed(env):
+    database, engine, s, settings = env
+    store = rasa_store(database)
+    save(store, [Conversation("t-opened-only", days_ago(0.1))])
+    store.engine.dispose()
+    index.sync(engine, settings.tz)
+    rows, total = listed(engine)
+    assert total == 9 and "t-opened-only" not in {r.sender for r in rows}
+    with engine.connect() as conn:
+        assert queries.dashboard(conn, TZ)["conversations"] == 8

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import queue
+import time
 import uuid
 from typing import Any, Dict, List, Optional
 
@@ -37,6 +38,22 @@ class SocketChat:
                 replies.append(self.replies.get(timeout=0.5))
         except queue.Empty:
             return replies
+
+    def burst(self, texts: List[Any], quiet: float = 3.0) -> List[Dict[str, Any]]:
+        """Sends all the messages at once; the bot's messages until none came for `quiet` s."""
+        self.drain()
+        for text in texts:
+            self.emit({"message": text, "session_id": self.session_id})
+            # The client batches queued events into one HTTP poll; the server refuses polls of
+            # more than 16 packets ("Too many packets in payload") and they would be lost.
+            time.sleep(0.02)
+        replies = [self.replies.get(timeout=self.timeout)]
+        try:
+            while len(replies) < 10 * len(texts):
+                replies.append(self.replies.get(timeout=quiet))
+        except queue.Empty:
+            pass
+        return replies
 
     def drain(self) -> None:
         try:

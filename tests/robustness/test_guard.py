@@ -8,11 +8,11 @@ import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from channels.guard import (
-    NOT_TEXT_TEXT,
     Guard,
     MemoryBuckets,
     RedisBuckets,
     clean_text,
+    message_problem,
     sender_problem,
 )
 from tests.cluster import REDIS, redis_up
@@ -164,18 +164,21 @@ def test_rate_limited_messages_do_not_reach_rasa():
     assert "1分ほど" in guard.rate_limited_text and "03-0000-0000" in guard.rate_limited_text
 
 
-def test_unusable_messages_do_not_reach_rasa():
+def test_messages_without_a_usable_sender_do_not_reach_rasa():
     guard = Guard(messages=0, clinic=CLINIC)
     seen = []
 
     async def handler(msg):
         seen.append(msg)
 
-    not_text = message(None)
-    not_text.text = {"not": "text"}
     bad_sender = message("副作用", sender="a\x00" + "b" * 300)
-    run(guard.wrap(handler)(not_text))
     run(guard.wrap(handler)(bad_sender))
     assert seen == []
-    assert texts(not_text) == [NOT_TEXT_TEXT]
     assert texts(bad_sender) == [], "no usable sender id: nobody to answer"
+
+
+def test_message_checks():
+    assert message_problem("副作用") is None and message_problem(None) is None
+    assert message_problem("副作用", {"a": 1}) is None
+    assert message_problem(12345) and message_problem({"text": "x"}) and message_problem(["x"])
+    assert message_problem("副作用", "meta") and message_problem("副作用", [1])

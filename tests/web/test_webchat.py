@@ -8,6 +8,7 @@ as scripts/run.sh does. Screenshots go to results/screenshots/.
 """
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -22,7 +23,9 @@ from typing import Iterator, List, Tuple
 
 import pytest
 import requests
+import yaml
 from playwright.sync_api import Page, expect, sync_playwright
+from socketio import AsyncServer
 
 from actions.knowledge import knowledge_base
 from tests.stack import MODEL, ROOT, Stack, free_port, start_stack, wait_for
@@ -100,6 +103,27 @@ def serve_page(workdir: Path, port: int, rasa_url: str) -> Iterator[str]:
             proc.kill()
 
 
+def page_credentials() -> dict:
+    """The REST and socket.io channels exactly as credentials.yml configures them for the page."""
+    configured = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}
+    channels = {
+        name: settings
+        for name, settings in configured.items()
+        if name in ("rest", "socketio") or name.endswith("SocketIOInput")
+    }
+    socketio = [name for name in channels if name != "rest"]
+    assert len(socketio) == 1, f"credentials.yml must have one socket.io channel, has {socketio}"
+    assert (channels[socketio[0]] or {}).get("session_persistence") is True
+    if socketio == ["socketio"] and inspect.iscoroutinefunction(AsyncServer.enter_room):
+        pytest.fail(
+            "credentials.yml uses Rasa 3.6's built-in `socketio:` channel: its session_request "
+            "calls python-socketio's enter_room without awaiting it (a coroutine since 5.10), so "
+            "with session_persistence the page never receives an answer. Register "
+            "`channels.socketio.SocketIOInput:` instead."
+        )
+    return channels
+
+
 @dataclass
 class Running:
     stack: Stack
@@ -114,7 +138,9 @@ def running(built, tmp_path_factory) -> Iterator[Running]:
     web_port = free_port()
     origin = f"http://127.0.0.1:{web_port}"
     # The page's origin must be allowed by Rasa's CORS (socket.io long-polling is cross-origin).
-    with start_stack(workdir / "stack", extra_args=("--cors", origin)) as stack:
+    with start_stack(
+        workdir / "stack", credentials=page_credentials(), extra_args=("--cors", origin)
+    ) as stack:
         with serve_page(workdir / "web", web_port, stack.url) as served:
             assert served == origin
             yield Running(stack, origin)

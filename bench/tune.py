@@ -1,0 +1,325 @@
+"""Tunes config.yml's numbers on a validation split carved from data/ (never the held-out set).
+
+A stratified split of data/nlu's examples (default 80/20, per seed) trains each variant of
+config.yml (one change at a time from the current config) and scores it on the other 20%.
+Fallback thresholds are swept afterwards on each variant's own intent rankings (no retraining):
+FallbackClassifier's rule (top < threshold, or top - second < ambiguity_threshold), then
+LongMessageGuard and EmergencyOverride as in the pipeline.
+
+    .venv/bin/python -m bench.tune [--variants base,lemma_dictionary,...] [--seeds 0,1]
+
+Each variant is trained and evaluated in its own subprocess (`--worker`), with a private empty
+Rasa cache, so training times compare. Results: results/bench/tune.json and tune.txt.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Tuple
+
+import yaml
+
+from bench.common import (
+    FALLBACK, NLU_DATA, OOS, OUR_CONFIG, ROOT, SCORING_NOTE, Example, condition_values,
+    dump_json, examples_from, latency_summary, missing_training_files, quiet_env, score,
+)
+
+RESULTS = ROOT / "results" / "bench"
+THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7]
+AMBIGUITIES = [0.0, 0.05, 0.1, 0.15, 0.2]
+
+
+def _component(pipeline: List[Dict], name: str) -> Dict:
+    return next(c for c in pipeline if c["name"].endswith(name))
+
+
+def _char(lo: int, hi: int) -> Callable[[List[Dict]], None]:
+    def change(pipeline: List[Dict]) -> None:
+        component = next(c for c in pipeline if c.get("analyzer") == "char_wb")
+        component.update(min_ngram=lo, max_ngram=hi)
+    return change
+
+
+def _diet(**options) -> Callable[[List[Dict]], None]:
+    return lambda pipeline: _component(pipeline, "DIETClassifier").update(options)
+
+
+def _without(name: str) -> Callable[[List[Dict]], None]:
+    return lambda pipeline: pipeline.remove(_component(pipeline, name))
+
+
+VARIANTS: Dict[str, Tuple[str, Callable[[List[Dict]], None]]] = {
+    "base": ("config.yml as it is", lambda pipeline: None),
+    "lemma_dictionary": ("SudachiTokenizer lemma: dictionary form (not normalized)",
+                         lambda p: _component(p, "SudachiTokenizer").update(lemma="dictionary")),
+    "char_1_3": ("char_wb n-grams 1-3", _char(1, 3)),
+    "char_2_4": ("char_wb n-grams 2-4", _char(2, 4)),
+    "char_1_5": ("char_wb n-grams 1-5", _char(1, 5)),
+    "char_2_5": ("char_wb n-grams 2-5", _char(2, 5)),
+    "epochs_50": ("DIET epochs 50", _diet(epochs=50)),
+    "epochs_200": ("DIET epochs 200", _diet(epochs=200)),
+    "diet_small": ("DIET 1 transformer layer of 128", _diet(number_of_transformer_layers=1,
+                                                            transformer_size=128)),
+    "diet_no_transformer": ("DIET without transformer layers", _diet(number_of_transformer_layers=0)),
+    "no_spacy_featurizer": ("no SpacyFeaturizer (no word2vec dense features)",
+                            _without("SpacyFeaturizer")),
+}
+
+
+def variant_config(name: str, base: Optional[Dict] = None) -> Dict:
+    config = copy.deepcopy(base or yaml.safe_load(OUR_CONFIG.read_text()))
+    config.pop("policies", None)
+    for part in name.split("+"):
+        VARIANTS[part][1](config["pipeline"])
+    return config
+
+
+# ---------------------------------------------------------------------------- data split
+
+
+def split_data(seed: int, share: float, workdir: Path) -> Tuple[Path, List[Example]]:
+    """Writes the training part (with all lookups and synonym files) and returns the val part."""
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+    from sklearn.model_selection import train_test_split
+
+    data = load_data(str(NLU_DATA))
+    examples = data.intent_examples
+    train, val = train_test_split(
+        examples, test_size=share, random_state=seed, stratify=[m.get("intent") for m in examples]
+    )
+    # Synonyms from the files without examples only (synonyms.yml): annotated examples carry
+    # their own, and the validation part's must not leak into training.
+    synonyms: Dict[str, str] = {}
+    for path in sorted(NLU_DATA.glob("*.yml")):
+        part = load_data(str(path))
+        if not part.intent_examples:
+            synonyms.update(part.entity_synonyms)
+    train_data = TrainingData(
+        training_examples=list(train), entity_synonyms=synonyms,
+        regex_features=data.regex_features, lookup_tables=data.lookup_tables,
+    )
+    path = workdir / f"train_seed{seed}.yml"
+    path.write_text(train_data.nlu_as_yaml())
+    return path, examples_from(TrainingData(training_examples=list(val)))
+
+
+# ---------------------------------------------------------------------------- worker
+
+
+def worker(config: Path, nlu: Path, val_json: Path, out_json: Path, model_dir: Path) -> None:
+    """Trains one variant (rasa.api.train_nlu) and parses the validation texts in-process."""
+    from rasa.model_training import train_nlu
+    from rasa.core.agent import Agent
+
+    from japanese_nlu import MAX_MESSAGE_CHARS, emergency
+
+    texts = json.loads(val_json.read_text())
+    started = time.monotonic()
+    model = train_nlu(str(config), str(nlu), str(model_dir), fixed_model_name="variant")
+    train_seconds = time.monotonic() - started
+    agent = Agent.load(model)
+    loop = asyncio.new_event_loop()
+    for text in texts[:15]:
+        loop.run_until_complete(agent.parse_message(text))
+    rows, seconds = [], []
+    for text in texts:
+        started = time.perf_counter()
+        data = loop.run_until_complete(agent.parse_message(text))
+        seconds.append(time.perf_counter() - started)
+        rows.append({
+            "intent": data["intent"]["name"],
+            "ranking": [(r["name"], r["confidence"]) for r in data.get("intent_ranking") or []
+                        if r["name"] != FALLBACK][:2],
+            "emergency": bool(emergency.detect(text)),
+            "too_long": len(text) > MAX_MESSAGE_CHARS,
+            "conditions": condition_values(data.get("entities")),
+        })
+    out_json.write_text(json.dumps({
+        "train_seconds": train_seconds,
+        "model_bytes": Path(model).stat().st_size,
+        "parse": latency_summary(seconds),
+        "rows": rows,
+    }, ensure_ascii=False))
+
+
+def simulate(rows: List[Dict], threshold: float, ambiguity: float) -> List[str]:
+    """The pipeline's last three steps on DIET's ranking: fallback, long-message guard, emergency."""
+    out = []
+    for row in rows:
+        ranking = row["ranking"]
+        top = ranking[0][1] if ranking else 0.0
+        second = ranking[1][1] if len(ranking) > 1 else 0.0
+        intent = ranking[0][0] if ranking else FALLBACK
+        if top < threshold or top - second < ambiguity:
+            intent = FALLBACK
+        if row["too_long"]:
+            intent = FALLBACK
+        if row["emergency"]:
+            intent = "report_emergency"
+        out.append(intent)
+    return out
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def fmt_row(name: str, s: Dict, extra: str = "") -> str:
+    return (f"{name:<34}{s['accuracy']:>7.3f}{s['macro_f1']:>7.3f}{s['oos_precision']:>7.3f}"
+            f"{s['oos_recall']:>7.3f}{s['fallback_rate_in_scope']:>8.1%}"
+            f"{s.get('condition_f1', float('nan')):>7.3f}{extra}")
+
+
+HEADER = (f"{'variant':<34}{'acc':>7}{'mF1':>7}{'oosP':>7}{'oosR':>7}{'fb%':>8}{'condF1':>7}")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="comma-separated; combine changes with '+', e.g. char_2_4+epochs_50")
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--share", type=float, default=0.2, help="validation share")
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse variant results already in --workdir (same split seed)")
+    parser.add_argument("--worker", nargs=5, metavar=("CONFIG", "NLU", "VAL", "OUT", "MODELDIR"))
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(*map(Path, args.worker))
+        return 0
+    missing = missing_training_files()
+    if missing:
+        print(f"data/nlu is missing {missing}", file=sys.stderr)
+        return 2
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    for v in variants:
+        for part in v.split("+"):
+            if part not in VARIANTS:
+                parser.error(f"unknown variant {part}; known: {list(VARIANTS)}")
+    seeds = [int(s) for s in args.seeds.split(",")]
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-tune-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    base = yaml.safe_load(OUR_CONFIG.read_text())
+    fallback = _component(base["pipeline"], "FallbackClassifier")
+    current = (fallback.get("threshold", 0.3), fallback.get("ambiguity_threshold", 0.1))
+
+    results: Dict = {"seeds": seeds, "share": args.share, "current_fallback": current,
+                     "variants": {}}
+    tune_json = args.out / "tune.json"
+    try:
+        for seed in seeds:
+            nlu, val = split_data(seed, args.share, workdir)
+            val_json = workdir / f"val_seed{seed}.json"
+            val_json.write_text(json.dumps([e.text for e in val], ensure_ascii=False))
+            print(f"seed {seed}: {sum(1 for _ in open(nlu))} lines of training data, "
+                  f"{len(val)} validation examples", flush=True)
+            for name in variants:
+                config = workdir / f"{name}.config.yml"
+                config.write_text(yaml.safe_dump(variant_config(name, base), allow_unicode=True,
+                                                 sort_keys=False))
+                out = workdir / f"{name}.seed{seed}.json"
+                model_dir = workdir / f"{name}.seed{seed}.models"
+                started = time.monotonic()
+                if not (args.reuse and out.exists()):
+                    log = workdir / f"{name}.seed{seed}.log"
+                    with log.open("w") as handle:
+                        proc = subprocess.run(
+                            [sys.executable, "-m", "bench.tune", "--worker", str(config), str(nlu),
+                             str(val_json), str(out), str(model_dir)],
+                            cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, timeout=3600,
+                            env=quiet_env(RASA_CACHE_DIRECTORY=str(workdir / f"cache.{name}.{seed}")),
+                        )
+                    shutil.rmtree(workdir / f"cache.{name}.{seed}", ignore_errors=True)
+                    shutil.rmtree(model_dir, ignore_errors=True)
+                    if proc.returncode != 0:
+                        print(f"  {name}: FAILED\n{log.read_text()[-3000:]}", flush=True)
+                        continue
+                run = json.loads(out.read_text())
+                grid = {}
+                for t in THRESHOLDS:
+                    for a in AMBIGUITIES:
+                        preds = simulate(run["rows"], t, a)
+                        s = score(val, preds, [r["conditions"] for r in run["rows"]])
+                        s.pop("per_intent")
+                        grid[f"{t}/{a}"] = s
+                cfg_threshold = variant_config(name, base)
+                fb = _component(cfg_threshold["pipeline"], "FallbackClassifier")
+                key = f"{fb.get('threshold', 0.3)}/{fb.get('ambiguity_threshold', 0.1)}"
+                actual = score(val, [r["intent"] for r in run["rows"]],
+                               [r["conditions"] for r in run["rows"]])
+                actual.pop("per_intent")
+                entry = results["variants"].setdefault(name, {"description": " + ".join(
+                    VARIANTS[p][0] for p in name.split("+")), "runs": {}})
+                entry["runs"][str(seed)] = {
+                    "actual": actual, "grid": grid, "train_seconds": run["train_seconds"],
+                    "parse_p50_ms": run["parse"]["p50_ms"], "model_bytes": run["model_bytes"],
+                    "wall_seconds": time.monotonic() - started,
+                    "simulation_matches": grid.get(key, {}).get("accuracy") == actual["accuracy"],
+                }
+                print(fmt_row(f"  {name} (seed {seed})", actual,
+                              f"  train {run['train_seconds']:.0f}s parse {run['parse']['p50_ms']:.1f}ms"),
+                      flush=True)
+                dump_json(tune_json, results)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    text = report(results, current)
+    print(text)
+    (args.out / "tune.txt").write_text(text + "\n")
+    dump_json(tune_json, results)
+    return 0
+
+
+def _mean(runs: Dict, getter: Callable[[Dict], float]) -> float:
+    values = [getter(r) for r in runs.values()]
+    return sum(values) / len(values)
+
+
+def report(results: Dict, current: Tuple[float, float]) -> str:
+    key = f"{current[0]}/{current[1]}"
+    lines = [f"Validation: stratified {results['share']:.0%} of data/nlu, seeds {results['seeds']} "
+             f"(means over seeds). Never the held-out set.",
+             f"A. Variants at the current fallback thresholds ({key}):", "",
+             HEADER + f"{'train s':>9}{'parse ms':>9}"]
+    for name, entry in results["variants"].items():
+        runs = entry["runs"]
+        mean = {k: _mean(runs, lambda r, k=k: r["actual"].get(k, float("nan")))
+                for k in ("accuracy", "macro_f1", "oos_precision", "oos_recall",
+                          "fallback_rate_in_scope", "condition_f1")}
+        lines.append(fmt_row(name, mean, f"{_mean(runs, lambda r: r['train_seconds']):>9.0f}"
+                                         f"{_mean(runs, lambda r: r['parse_p50_ms']):>9.1f}"))
+    lines += ["", "B. Fallback threshold / ambiguity_threshold sweep on each variant's rankings "
+              "(best 3 by accuracy with OOS precision and recall >= 0.90, else by accuracy):", ""]
+    lines.append(HEADER.replace("variant", "variant @ threshold/ambiguity"))
+    for name, entry in results["variants"].items():
+        runs = entry["runs"]
+        keys = next(iter(runs.values()))["grid"].keys()
+        means = {
+            k: {m: _mean(runs, lambda r, k=k, m=m: r["grid"][k][m])
+                for m in ("accuracy", "macro_f1", "oos_precision", "oos_recall",
+                          "fallback_rate_in_scope", "condition_f1")}
+            for k in keys
+        }
+        good = [k for k in keys if means[k]["oos_precision"] >= 0.9 and means[k]["oos_recall"] >= 0.9]
+        ranked = sorted(good or keys, key=lambda k: (-means[k]["accuracy"], -means[k]["macro_f1"]))
+        for k in ranked[:3]:
+            lines.append(fmt_row(f"{name} @ {k}", means[k]))
+    lines += ["", "Scoring: " + SCORING_NOTE,
+              "Timing: in-process train_nlu and Agent.parse_message; shared 2-core machine, noisy."]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
