@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install validate train web browser run shell test test-stories clean
+.PHONY: help install validate train web browser run shell console staff-user export-corrections purge test test-stories clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -52,6 +52,19 @@ run: install train web ## start the assistant: action server, Rasa (REST + socke
 
 shell: install train ## chat in the terminal
 	bash scripts/run.sh shell
+
+console: install ## staff console only (http://localhost:8081/)
+	$(BIN)/python -m console serve
+
+staff-user: install ## staff account: make staff-user NAME=tanaka (asks the password; CONSOLE_PASSWORD for scripts)
+	@test -n "$(NAME)" || { echo "usage: make staff-user NAME=<username>"; exit 2; }
+	$(BIN)/python -m console create-user "$(NAME)"
+
+export-corrections: install ## corrected intents -> results/console_corrections.yml (Rasa NLU YAML; never written into data/)
+	$(BIN)/python -m console export-corrections results/console_corrections.yml
+
+purge: install ## delete conversations older than CONSOLE_RETENTION_DAYS days (or DAYS=N)
+	$(BIN)/python -m console purge $(if $(DAYS),--older-than-days $(DAYS))
 
 test: install validate train web browser ## everything: validate, train, pytest (actions, server, held-out NLU), rasa test
 	$(BIN)/pytest

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import hashlib
 import json
 import os
 import shutil
@@ -65,10 +66,15 @@ VARIANTS: Dict[str, Tuple[str, Callable[[List[Dict]], None]]] = {
     "char_2_4": ("char_wb n-grams 2-4", _char(2, 4)),
     "char_1_5": ("char_wb n-grams 1-5", _char(1, 5)),
     "char_2_5": ("char_wb n-grams 2-5", _char(2, 5)),
-    "epochs_50": ("DIET epochs 50", _diet(epochs=50)),
-    "epochs_200": ("DIET epochs 200", _diet(epochs=200)),
+    "epochs_40": ("DIET epochs 40", _diet(epochs=40)),
+    "epochs_100": ("DIET epochs 100", _diet(epochs=100)),
+    "epochs_150": ("DIET epochs 150", _diet(epochs=150)),
+    "diet_default": ("DIET as Rasa's default: 2 transformer layers of 256, 100 epochs",
+                     _diet(number_of_transformer_layers=2, transformer_size=256, epochs=100)),
     "diet_small": ("DIET 1 transformer layer of 128", _diet(number_of_transformer_layers=1,
                                                             transformer_size=128)),
+    "diet_1x256": ("DIET 1 transformer layer of 256", _diet(number_of_transformer_layers=1,
+                                                            transformer_size=256)),
     "diet_no_transformer": ("DIET without transformer layers", _diet(number_of_transformer_layers=0)),
     "no_spacy_featurizer": ("no SpacyFeaturizer (no word2vec dense features)",
                             _without("SpacyFeaturizer")),
@@ -225,14 +231,18 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"seed {seed}: {sum(1 for _ in open(nlu))} lines of training data, "
                   f"{len(val)} validation examples", flush=True)
             for name in variants:
-                config = workdir / f"{name}.config.yml"
-                config.write_text(yaml.safe_dump(variant_config(name, base), allow_unicode=True,
-                                                 sort_keys=False))
-                out = workdir / f"{name}.seed{seed}.json"
-                model_dir = workdir / f"{name}.seed{seed}.models"
+                pipeline = variant_config(name, base)
+                # Results are keyed by the variant's pipeline: --reuse never mixes up configs
+                # when config.yml changes between runs.
+                key = hashlib.sha1(yaml.safe_dump(pipeline["pipeline"], sort_keys=True)
+                                   .encode()).hexdigest()[:8]
+                config = workdir / f"{name}.{key}.config.yml"
+                config.write_text(yaml.safe_dump(pipeline, allow_unicode=True, sort_keys=False))
+                out = workdir / f"{name}.{key}.seed{seed}.json"
+                model_dir = workdir / f"{name}.{key}.seed{seed}.models"
                 started = time.monotonic()
                 if not (args.reuse and out.exists()):
-                    log = workdir / f"{name}.seed{seed}.log"
+                    log = workdir / f"{name}.{key}.seed{seed}.log"
                     with log.open("w") as handle:
                         proc = subprocess.run(
                             [sys.executable, "-m", "bench.tune", "--worker", str(config), str(nlu),
@@ -260,7 +270,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                                [r["conditions"] for r in run["rows"]])
                 actual.pop("per_intent")
                 entry = results["variants"].setdefault(name, {"description": " + ".join(
-                    VARIANTS[p][0] for p in name.split("+")), "runs": {}})
+                    VARIANTS[p][0] for p in name.split("+")), "runs": {},
+                    "pipeline": pipeline["pipeline"]})
                 entry["runs"][str(seed)] = {
                     "actual": actual, "grid": grid, "train_seconds": run["train_seconds"],
                     "parse_p50_ms": run["parse"]["p50_ms"], "model_bytes": run["model_bytes"],

@@ -85,6 +85,7 @@ class Message:
     confidence: Optional[float]
     channel: str
     entities: List[Dict] = field(default_factory=list)
+    ranking: List[Dict] = field(default_factory=list)
     fallback: bool = False
     rating: Optional[str] = None
 
@@ -108,6 +109,7 @@ def parse_user_event(event_id: int, data: Dict, intent_column: Optional[str]) ->
         confidence=message_confidence(parse_data),
         channel=channel_name(data.get("input_channel")),
         entities=entities,
+        ranking=parse_data.get("intent_ranking") or [],
         fallback=intent == FALLBACK_INTENT,
         rating=rating,
     )
@@ -178,71 +180,73 @@ def _delete_senders(conn: Connection, sender_ids: List[str], tables) -> None:
 
 
 def _rebuild(conn: Connection, sender_ids: List[str], tz: ZoneInfo) -> None:
-    for start in range(0, len(sender_ids), 200):
-        chunk = sender_ids[start : start + 200]
-        rows = conn.execute(
-            sa.select(
-                db.events.c.id,
-                db.events.c.sender_id,
-                db.events.c.type_name,
-                db.events.c.timestamp,
-                db.events.c.intent_name,
-                db.events.c.action_name,
-                db.events.c.data,
-            )
-            .where(db.events.c.sender_id.in_(chunk))
-            .order_by(db.events.c.sender_id, db.events.c.id)
-        ).all()
-        by_sender: Dict[str, list] = {}
-        for row in rows:
-            by_sender.setdefault(row.sender_id, []).append(row)
-        _delete_senders(conn, chunk, (db.conversations, db.messages))
-        conv_rows, msg_rows = [], []
-        for sender_id, sender_rows in by_sender.items():
-            conversation, message_rows = summarize(sender_id, sender_rows, tz)
-            conv_rows.append(conversation)
-            msg_rows.extend(message_rows)
-        if conv_rows:
-            conn.execute(sa.insert(db.conversations), conv_rows)
-        if msg_rows:
-            conn.execute(sa.insert(db.messages), msg_rows)
+    rows = conn.execute(
+        sa.select(
+            db.events.c.id,
+            db.events.c.sender_id,
+            db.events.c.type_name,
+            db.events.c.timestamp,
+            db.events.c.intent_name,
+            db.events.c.action_name,
+            db.events.c.data,
+        )
+        .where(db.events.c.sender_id.in_(sender_ids))
+        .order_by(db.events.c.sender_id, db.events.c.id)
+    ).all()
+    by_sender: Dict[str, list] = {}
+    for row in rows:
+        by_sender.setdefault(row.sender_id, []).append(row)
+    _delete_senders(conn, sender_ids, (db.conversations, db.messages))
+    conv_rows, msg_rows = [], []
+    for sender_id, sender_rows in by_sender.items():
+        conversation, message_rows = summarize(sender_id, sender_rows, tz)
+        conv_rows.append(conversation)
+        msg_rows.extend(message_rows)
+    if conv_rows:
+        conn.execute(sa.insert(db.conversations), conv_rows)
+    if msg_rows:
+        conn.execute(sa.insert(db.messages), msg_rows)
 
 
-def sync(engine: Engine, tz: ZoneInfo) -> int:
-    """Brings the index up to date with `events`; returns how many conversations were rebuilt."""
-    with _lock, engine.begin() as conn:
-        settings = f"{INDEX_VERSION}|{tz.key}"
-        if db.get_meta(conn, "index") != settings:
-            conn.execute(sa.delete(db.conversations))
-            conn.execute(sa.delete(db.messages))
-            db.set_meta(conn, "index", settings)
-        if not sa.inspect(conn).has_table("events"):
+def sync(engine: Engine, tz: ZoneInfo, chunk: int = 200) -> int:
+    """Brings the index up to date with `events`; returns how many conversations were rebuilt.
+
+    Each chunk of conversations is its own short transaction: on SQLite, Rasa writes to the
+    same file and must not wait long for the lock."""
+    with _lock:
+        with engine.begin() as conn:
+            settings = f"{INDEX_VERSION}|{tz.key}"
+            if db.get_meta(conn, "index") != settings:
+                conn.execute(sa.delete(db.conversations))
+                conn.execute(sa.delete(db.messages))
+                db.set_meta(conn, "index", settings)
             current = {}
-        else:
-            current = {
-                row.sender_id: (row.n, row.max_id)
+            if sa.inspect(conn).has_table("events"):
+                current = {
+                    row.sender_id: (row.n, row.max_id)
+                    for row in conn.execute(
+                        sa.select(
+                            db.events.c.sender_id,
+                            sa.func.count().label("n"),
+                            sa.func.max(db.events.c.id).label("max_id"),
+                        ).group_by(db.events.c.sender_id)
+                    )
+                }
+            indexed = {
+                row.sender_id: (row.event_count, row.max_event_id)
                 for row in conn.execute(
                     sa.select(
-                        db.events.c.sender_id,
-                        sa.func.count().label("n"),
-                        sa.func.max(db.events.c.id).label("max_id"),
-                    ).group_by(db.events.c.sender_id)
+                        db.conversations.c.sender_id,
+                        db.conversations.c.event_count,
+                        db.conversations.c.max_event_id,
+                    )
                 )
             }
-        indexed = {
-            row.sender_id: (row.event_count, row.max_event_id)
-            for row in conn.execute(
-                sa.select(
-                    db.conversations.c.sender_id,
-                    db.conversations.c.event_count,
-                    db.conversations.c.max_event_id,
-                )
-            )
-        }
-        gone = [s for s in indexed if s not in current]
+            gone = [s for s in indexed if s not in current]
+            if gone:
+                _delete_senders(conn, gone, (db.conversations, db.messages))
         stale = [s for s, state in current.items() if indexed.get(s) != state]
-        if gone:
-            _delete_senders(conn, gone, (db.conversations, db.messages))
-        if stale:
-            _rebuild(conn, stale, tz)
+        for start in range(0, len(stale), chunk):
+            with engine.begin() as conn:
+                _rebuild(conn, stale[start : start + chunk], tz)
         return len(stale)

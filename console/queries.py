@@ -21,9 +21,10 @@ from sqlalchemy.engine import Connection, Engine
 from console import db
 from console.index import (
     EMERGENCY_ACTION,
+    EMERGENCY_INTENT,
     FALLBACK_ACTIONS,
     FALLBACK_INTENT,
-    message_confidence,
+    parse_user_event,
     search_form,
 )
 from console.masking import mask
@@ -496,39 +497,29 @@ def transcript(conn: Connection, sender_id: str, threshold: float) -> Optional[T
             if turns:
                 turns.append(Turn(kind="session", event_id=row.id, ts=row.timestamp))
         elif row.type_name == "user":
-            data = json.loads(row.data or "{}")
-            parse_data = data.get("parse_data") or {}
-            text = data.get("text") or ""
-            intent = (parse_data.get("intent") or {}).get("name") or row.intent_name
-            confidence = message_confidence(parse_data)
-            payload = text if text.startswith("/") else None
-            entities = parse_data.get("entities") or []
-            rating = None
-            if intent == "feedback":
-                rating = next(
-                    (str(x.get("value")) for x in entities if x.get("entity") == "rating"), None
-                )
-            low = payload is None and confidence is not None and confidence < threshold
-            candidates = [
-                {"intent": r.get("name"), "confidence": r.get("confidence")}
-                for r in parse_data.get("intent_ranking") or []
-                if r.get("name") not in (FALLBACK_INTENT, intent)
-            ][:3] if low or intent == FALLBACK_INTENT else None
+            message = parse_user_event(row.id, json.loads(row.data or "{}"), row.intent_name)
+            payload = message.text if message.is_payload else None
+            low = payload is None and message.confidence is not None \
+                and message.confidence < threshold
             last_user = Turn(
                 kind="user",
                 event_id=row.id,
-                ts=data.get("timestamp", row.timestamp),
-                text=mask(text),
-                intent=intent,
-                confidence=confidence,
-                entities=_masked_entities(entities),
+                ts=row.timestamp if message.ts is None else message.ts,
+                text=mask(message.text),
+                intent=message.intent,
+                confidence=message.confidence,
+                entities=_masked_entities(message.entities),
                 low_confidence=low,
-                candidates=candidates or None,
-                fallback=intent == FALLBACK_INTENT,
-                emergency=intent == "report_emergency",
+                candidates=[
+                    {"intent": r.get("name"), "confidence": r.get("confidence")}
+                    for r in message.ranking
+                    if r.get("name") not in (FALLBACK_INTENT, message.intent)
+                ][:3] if low or message.fallback else None,
+                fallback=message.fallback,
+                emergency=message.intent == EMERGENCY_INTENT,
                 payload=mask(payload) if payload else None,
                 button_title=mask(buttons_seen.get(payload, "")) or None if payload else None,
-                rating=rating,
+                rating=message.rating,
                 corrected_intent=corrected.get(row.id),
             )
             turns.append(last_user)

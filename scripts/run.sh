@@ -43,6 +43,9 @@ pids+=($!)
 WEB_PORT="$WEB_PORT" RASA_URL="$RASA_URL" $BIN/python web/server.py &
 pids+=($!)
 
+if [[ "${ENDPOINTS:-}" == *production* && -z "${CONSOLE_DATABASE_URL:-}" ]]; then
+  export CONSOLE_DATABASE_URL="postgresql+psycopg2://${DB_USER}:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/${DB_NAME}"
+fi
 CONSOLE_PORT="$CONSOLE_PORT" $BIN/python -m console serve &
 pids+=($!)
 

@@ -102,12 +102,33 @@ def postgres_endpoints(db: str, lock_prefix: Optional[str] = None) -> Dict:
     return endpoints
 
 
+class ActionServer:
+    """The action server process, which a fault test may stop and start again."""
+
+    def __init__(self, url: str, log: Path, env: Dict[str, str]) -> None:
+        self.url, self.log, self.env = url, log, env
+        self.proc: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        self.proc = _spawn(
+            [str(BIN / "rasa"), "run", "actions", "--port", self.url.rsplit(":", 1)[1],
+             "--actions", "actions"], self.log, self.env,
+        )
+        wait_for(f"{self.url}/health", self.proc, self.log)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            _stop([self.proc])
+            self.proc = None
+
+
 @dataclass
 class Cluster(Stack):
     """`url` is the proxy's; `servers` are the Rasa servers behind it."""
 
     servers: List[str] = field(default_factory=list)
     logs: List[Path] = field(default_factory=list)
+    actions: Optional[ActionServer] = None
 
 
 def _stop(procs: List[subprocess.Popen]) -> None:
@@ -121,6 +142,16 @@ def _stop(procs: List[subprocess.Popen]) -> None:
             proc.wait(timeout=10)
 
 
+def server_env(env: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    return {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        **(env or {}),
+    }
+
+
 @contextlib.contextmanager
 def start_cluster(
     workdir: Path,
@@ -132,28 +163,16 @@ def start_cluster(
 ) -> Iterator[Cluster]:
     """One action server, `servers` Rasa servers (started side by side) and the proxy in front."""
     workdir.mkdir(parents=True, exist_ok=True)
-    actions_url = f"http://127.0.0.1:{free_port()}"
-    endpoints = {"action_endpoint": {"url": f"{actions_url}/webhook"}, **endpoints}
+    full_env = server_env(env)
+    actions = ActionServer(f"http://127.0.0.1:{free_port()}", workdir / "actions.log", full_env)
+    endpoints = {"action_endpoint": {"url": f"{actions.url}/webhook"}, **endpoints}
     (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints, allow_unicode=True))
     (workdir / "credentials.yml").write_text(
         yaml.safe_dump(credentials or GUARDED_CREDENTIALS, allow_unicode=True)
     )
-    full_env = {
-        **os.environ,
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "RASA_TELEMETRY_ENABLED": "false",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        **(env or {}),
-    }
     procs: List[subprocess.Popen] = []
     try:
-        log = workdir / "actions.log"
-        procs.append(_spawn(
-            [str(BIN / "rasa"), "run", "actions", "--port", actions_url.rsplit(":", 1)[1],
-             "--actions", "actions"], log, full_env,
-        ))
-        wait_for(f"{actions_url}/health", procs[-1], log)
-
+        actions.start()
         urls, logs = [], []
         for i in range(servers):
             port = free_port()
@@ -165,7 +184,7 @@ def start_cluster(
                  "--credentials", str(workdir / "credentials.yml")],
                 logs[-1], full_env,
             ))
-        for url, proc, log in zip(urls, procs[1:], logs):
+        for url, proc, log in zip(urls, procs, logs):
             wait_for(f"{url}/", proc, log, timeout=300)
 
         proxy_url = f"http://127.0.0.1:{free_port()}"
@@ -177,8 +196,9 @@ def start_cluster(
         ))
         wait_for(f"{proxy_url}/", procs[-1], proxy_log)
         yield Cluster(
-            proxy_url, actions_url, workdir, endpoints, logs[0], servers=urls, logs=logs
+            proxy_url, actions.url, workdir, endpoints, logs[0], servers=urls, logs=logs,
+            actions=actions,
         )
     finally:
         _stop(list(reversed(procs)))
-
+        actions.stop()

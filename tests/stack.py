@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "current.tar.gz"
 DEFAULT_CREDENTIALS = {
-    "rest": None,
-    "socketio": {
+    "channels.rest.RestInput": None,
+    "channels.socketio.SocketIOInput": {
         "user_message_evt": "user_uttered",
         "bot_message_evt": "bot_uttered",
         "session_persistence": True,

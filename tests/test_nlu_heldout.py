@@ -28,7 +28,7 @@ def report(tmp_path_factory):
 
 
 def test_heldout_is_not_in_the_training_data():
-    training = {m.get("text") for m in load_data(str(ROOT / "data")).intent_examples}
+    training = {m.get("text") for m in load_data(str(ROOT / "data" / "nlu")).intent_examples}
     copied = [m.get("text") for m in load_data(str(HELDOUT)).intent_examples if m.get("text") in training]
     assert not copied, copied
 

@@ -19,8 +19,9 @@ from tests.stack import MODEL, Stack, start_stack
 # name -> messages, sent in order by one REST sender each.
 CONVERSATIONS: Dict[str, List[str]] = {
     "normal": ["副作用はありますか？", GOOD],
-    # Not Japanese / nonsense: several tries, the assistant's own answers tell which fell back.
-    "fallback": ["asdfghjkl qwerty", "ぬぽぽぽぺぺ", "zxcvb"],
+    # Nonsense: whether short nonsense falls back depends on the trained model (Rasa's tracker
+    # tells which did); a message over 500 characters always does (LongMessageGuard).
+    "fallback": ["asdfghjkl qwerty", "ぬぽぽぽぺぺ", "zxcvb", "あのー、" + "えっと" * 170],
     "human": ["スタッフと直接話したいです"],
     "emergency": ["点滴のあとから息が苦しいです"],
     "bad": ["注射は痛いですか", BAD],

@@ -386,3 +386,13 @@ def test_sessions_without_patient_messages_are_not_listed(env):
     assert total == 9 and "t-opened-only" not in {r.sender for r in rows}
     with engine.connect() as conn:
         assert queries.dashboard(conn, TZ)["conversations"] == 8
+
+
+def test_rebuilding_the_index_in_chunks_gives_the_same_rows(env):
+    _, engine, _, settings = env
+    before = listed(engine)[0]
+    with engine.begin() as conn:
+        db.set_meta(conn, "index", "an older index")  # e.g. another CONSOLE_TIMEZONE before
+    assert index.sync(engine, settings.tz, chunk=2) == 9
+    assert listed(engine)[0] == before
+    assert index.sync(engine, settings.tz) == 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import queue
+import threading
 import time
 import uuid
 from typing import Any, Dict, List, Optional
@@ -28,29 +29,30 @@ class SocketChat:
     def emit(self, data: Any, event: str = "user_uttered") -> None:
         self.client.emit(event, data)
 
-    def say(self, text: Any) -> List[Dict[str, Any]]:
-        """The bot's messages for one message: waits for the first, then for the rest briefly."""
+    def say(self, text: Any, quiet: float = 0.5) -> List[Dict[str, Any]]:
+        """The bot's messages for one message: waits for the first, then `quiet` s for more."""
         self.drain()
         self.emit({"message": text, "session_id": self.session_id})
         replies = [self.replies.get(timeout=self.timeout)]
         try:
             while True:
-                replies.append(self.replies.get(timeout=0.5))
+                replies.append(self.replies.get(timeout=quiet))
         except queue.Empty:
             return replies
 
-    def burst(self, texts: List[Any], quiet: float = 3.0) -> List[Dict[str, Any]]:
-        """Sends all the messages at once; the bot's messages until none came for `quiet` s."""
+    def burst(self, texts: List[Any], seconds: float = 3.0) -> List[Dict[str, Any]]:
+        """Sends all the messages at once; the bot's messages that came within `seconds`."""
         self.drain()
         for text in texts:
             self.emit({"message": text, "session_id": self.session_id})
             # The client batches queued events into one HTTP poll; the server refuses polls of
             # more than 16 packets ("Too many packets in payload") and they would be lost.
             time.sleep(0.02)
-        replies = [self.replies.get(timeout=self.timeout)]
+        replies = []
+        deadline = time.monotonic() + seconds
         try:
-            while len(replies) < 10 * len(texts):
-                replies.append(self.replies.get(timeout=quiet))
+            while time.monotonic() < deadline:
+                replies.append(self.replies.get(timeout=max(deadline - time.monotonic(), 0.01)))
         except queue.Empty:
             pass
         return replies
@@ -63,7 +65,8 @@ class SocketChat:
             pass
 
     def close(self) -> None:
-        self.client.disconnect()
+        # disconnect() waits for the pending long-poll (up to socket.io's 25 s ping interval).
+        threading.Thread(target=self.client.disconnect, daemon=True).start()
 
     def __enter__(self) -> "SocketChat":
         return self

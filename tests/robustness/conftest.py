@@ -18,7 +18,8 @@ LINE_SECRET = "robustness-line-secret"
 LINE_TOKEN = "robustness-line-token"
 # Global body limit (Sanic's REQUEST_MAX_SIZE), above the REST channel's own 64 KiB limit.
 SANIC_MAX = 1024 * 1024
-SERVER_ENV = {"SANIC_REQUEST_MAX_SIZE": str(SANIC_MAX)}
+# Sanic waits up to 15 s for open connections (socket.io long-polls) when a server stops.
+SERVER_ENV = {"SANIC_REQUEST_MAX_SIZE": str(SANIC_MAX), "SANIC_GRACEFUL_SHUTDOWN_TIMEOUT": "2"}
 
 
 def pytest_configure(config):
