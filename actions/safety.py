@@ -1,14 +1,48 @@
-"""Emergencies: call 119 / the clinic, before anything else."""
+"""Emergencies: call 119 / the clinic, before anything else, and alert the staff on Slack."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import logging
+import os
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import knowledge_base
 
+logger = logging.getLogger(__name__)
+
 EMERGENCY_TOPIC = "emergency"
+SLACK_API_URL = "https://slack.com/api/"
+
+
+def alert_staff(sender_id: str, text: str, channel: str) -> None:
+    """Posts the emergency to the staff's Slack channel (SLACK_ALERT_CHANNEL).
+
+    Only the conversation id and the message are sent; staff open the transcript in the console.
+    A Slack failure never delays or blocks the patient's answer: it is logged.
+    """
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    client = WebClient(
+        token=os.environ["SLACK_BOT_TOKEN"],
+        base_url=os.environ.get("SLACK_API_URL") or SLACK_API_URL,
+        timeout=5,
+    )
+    try:
+        client.chat_postMessage(
+            channel=channel,
+            text=f":rotating_light: 緊急の可能性がある相談がありました（会話ID: {sender_id}）\n> {text[:500]}",
+        )
+    except (SlackApiError, OSError) as error:
+        logger.error("emergency alert to Slack failed: %s", error)
+
+
+def alert_channel() -> Optional[str]:
+    if os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_ALERT_CHANNEL"):
+        return os.environ["SLACK_ALERT_CHANNEL"]
+    return None
 
 
 class ActionEmergency(Action):
@@ -20,4 +54,7 @@ class ActionEmergency(Action):
     ) -> List[Dict[Text, Any]]:
         kb = knowledge_base()
         dispatcher.utter_message(text=kb.render(kb.topics[EMERGENCY_TOPIC].answer))
+        channel = alert_channel()
+        if channel:
+            alert_staff(tracker.sender_id, tracker.latest_message.get("text") or "", channel)
         return []

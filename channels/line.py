@@ -46,6 +46,7 @@ from linebot.exceptions import InvalidSignatureError, LineBotApiError
 from linebot.models import (
     FollowEvent,
     MessageEvent,
+    PostbackAction,
     PostbackEvent,
     QuickReplyButton,
     SendMessage,
@@ -173,18 +174,26 @@ class LineInput(InputChannel):
             await self._session.close()
         await self.dedup.close()
 
-    # --- feedback (later) --------------------------------------------------------------------
+    # --- feedback ------------------------------------------------------------------------------
+
+    FEEDBACK = (("👍 役に立った", "good"), ("👎 役に立たなかった", "bad"))
 
     def feedback_quick_replies(self, messages: List[Dict[Text, Any]]) -> List[QuickReplyButton]:
-        """Quick-reply items added after the bot's own buttons on an answer.
-
-        The place for the 👍/👎 answer feedback: return e.g. two
-        `QuickReplyButton(action=PostbackAction(label="👍 役に立った",
-        data='/feedback{"rating":"good"}', display_text="👍"))` items when `messages` hold a
-        knowledge-base answer. build_reply() keeps room for them within LINE's 13 items.
-        Nothing yet.
-        """
-        return []
+        """👍/👎 after the bot's own buttons on an answer that offers topics (knowledge-base
+        answers and "did you mean"), as on the web page; they send the `feedback` intent that the
+        staff console counts. build_reply() keeps room for them within LINE's 13 items."""
+        if not any(m.get("buttons") for m in messages):
+            return []
+        return [
+            QuickReplyButton(
+                action=PostbackAction(
+                    label=label,
+                    data=f'/feedback{{"rating":"{rating}"}}',
+                    display_text=label,
+                )
+            )
+            for label, rating in self.FEEDBACK
+        ]
 
     # --- events ------------------------------------------------------------------------------
 

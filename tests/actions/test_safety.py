@@ -1,12 +1,34 @@
 from actions.knowledge import knowledge_base
 from actions.safety import ActionEmergency
+from tests.channels.standins import serve, slack_responder
 from tests.conftest import make_tracker
 
 
 def test_emergency_answer_says_119_and_the_clinic_phone(dispatcher, monkeypatch):
+    monkeypatch.delenv("SLACK_ALERT_CHANNEL", raising=False)
     ActionEmergency().run(dispatcher, make_tracker("息が苦しい", "report_emergency"), {})
     [message] = dispatcher.messages
     kb = knowledge_base()
-    assert "119" in message["text"]
+    assert "119" in message["text"].splitlines()[0]
     assert kb.clinic["phone"] in message["text"] or kb.clinic["emergency_phone"] in message["text"]
     assert not message.get("buttons")
+
+
+def test_emergency_is_posted_to_the_staff_slack_channel(dispatcher, monkeypatch):
+    with serve(slack_responder) as slack:
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+        monkeypatch.setenv("SLACK_ALERT_CHANNEL", "C0ALERTS")
+        monkeypatch.setenv("SLACK_API_URL", slack.url + "/api/")
+        ActionEmergency().run(dispatcher, make_tracker("点滴のあと胸が痛い", "report_emergency"), {})
+        [post] = slack.wait_for(lambda r: r["path"].endswith("/chat.postMessage"))
+    assert post["body"]["channel"] == "C0ALERTS"
+    assert "点滴のあと胸が痛い" in post["body"]["text"] and "test-user" in post["body"]["text"]
+    assert "119" in dispatcher.messages[0]["text"]
+
+
+def test_a_slack_failure_does_not_stop_the_answer(dispatcher, monkeypatch):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_ALERT_CHANNEL", "C0ALERTS")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")  # nothing listens there
+    ActionEmergency().run(dispatcher, make_tracker("息ができない", "report_emergency"), {})
+    assert "119" in dispatcher.messages[0]["text"]

@@ -11,6 +11,8 @@ import pytest
 import requests
 import yaml
 
+from channels.line import LineInput
+
 from actions.knowledge import knowledge_base
 from channels.credentials import active_credentials
 from channels.line_messages import (
@@ -159,9 +161,11 @@ def test_question_answered_from_the_knowledge_base(line):
     texts = [m["text"] for m in body["messages"] if m["type"] == "text"]
     assert texts[0] == expected_answer("safety")
     items = body["messages"][-1]["quickReply"]["items"]
-    assert [i["action"]["data"] for i in items] == expected_payloads("safety")
+    feedback = [f'/feedback{{"rating":"{rating}"}}' for _, rating in LineInput.FEEDBACK]
+    assert [i["action"]["data"] for i in items] == expected_payloads("safety") + feedback
     kb = knowledge_base()
     titles = {kb.get(t).title for t in kb.get("safety").followups} | {"もっと詳しく"}
+    titles |= {label for label, _ in LineInput.FEEDBACK}
     assert {i["action"]["displayText"] for i in items} == titles
     # the conversation is the LINE user's, stored by Rasa
     assert user_texts(line.db, user) == [SAFETY_QUESTION]
@@ -192,7 +196,9 @@ def test_follow_gets_the_greeting(line):
     greeting = domain["responses"]["utter_greet"][0]
     assert body["messages"][0]["text"] == greeting["text"].strip()
     items = body["messages"][-1]["quickReply"]["items"]
-    assert [i["action"]["data"] for i in items] == [b["payload"] for b in greeting["buttons"]]
+    assert [i["action"]["data"] for i in items][: len(greeting["buttons"])] == [
+        b["payload"] for b in greeting["buttons"]
+    ]
     assert user_texts(line.db, user) == ["/greet"]
 
 
