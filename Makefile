@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install validate train web browser run shell console staff-user export-corrections purge test test-stories clean
+.PHONY: help install validate train web browser run shell console staff-user export-corrections purge test test-stories bench load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -72,6 +72,12 @@ test: install validate train web browser ## everything: validate, train, pytest 
 
 test-stories: install train ## conversation tests: tests/test_stories.yml
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
+
+bench: install ## NLU benchmark: ours vs Rasa's stock pipelines vs TF-IDF (table + results/bench/)
+	$(BIN)/python -m bench.nlu
+
+load: install train ## load test: 50 conversations x 20 messages, PostgreSQL + Redis, 1 and 2 Rasa servers
+	$(BIN)/python -m bench.load
 
 clean: ## remove the virtualenv, models and run-time files
 	rm -rf $(VENV) models/*.tar.gz var results .pytest_cache web/dist web/node_modules

@@ -180,7 +180,7 @@ def train_rasa(
     out_dir: Path,
     name: str,
     nlu: Optional[Path] = None,
-    timeout: float = 900,
+    timeout: float = 3600,
 ) -> Dict:
     """`rasa train` (or `rasa train nlu` when `nlu` is given) into out_dir/name.tar.gz.
 

@@ -1,20 +1,29 @@
 """`make load`: the assistant under load, in its production shape, on this machine (loopback only).
 
 For each scenario it starts the real stack (tests/cluster.py: action server, Rasa server(s) with
-the project's guarded channels, PostgreSQL tracker store in a fresh database `rasa_load_<hex>`
-that is dropped afterwards, Redis lock store and Redis rate-limit buckets), runs CONVERSATIONS
-concurrent conversations of MESSAGES messages each over REST (a patient waits for each answer
-before the next question; questions sampled from tests/nlu_heldout.yml), and reports:
+the project's guarded channels, PostgreSQL tracker store (stores/sql.py) in a fresh database
+`rasa_load_<hex>` that is dropped afterwards, Redis lock store and Redis rate-limit buckets) and
+runs CONVERSATIONS concurrent conversations of MESSAGES messages each over REST (a patient waits
+for each answer before the next question; questions sampled from tests/nlu_heldout.yml), in two
+modes:
 
-    messages, errors, msgs/s, p50/p95/p99 latency, `user` events stored in PostgreSQL vs sent,
-    and conversations whose stored turns are in the order sent with a bot answer after each.
+    max        every patient sends the next question as soon as the answer is there: the most
+               messages/s the stack answers; latency is then mostly queueing (Little's law:
+               latency ~ conversations / throughput);
+    paced N/s  the conversations together offer N messages/s (each one message every
+               CONVERSATIONS/N seconds): the latency patients see at that load.
+
+It reports messages, errors, msgs/s, p50/p95/p99 latency, `user` events stored in PostgreSQL vs
+sent, conversations whose stored turns are in the order sent with a bot answer after each,
+"temporarily unavailable" and rate-limited answers, and tracker store errors in the server logs.
 
 Scenarios: `1` = one Rasa server (requests go to it directly); `2` = two Rasa servers behind the
 round-robin proxy of bench/proxy.py, one conversation's messages alternating between them.
 Targets (reported, not asserted): >= 50 msgs/s and p95 <= 300 ms at 50 conversations.
 
     .venv/bin/python -m bench.load [--conversations 50] [--messages 20] [--servers 1 2]
-                                   [--model models/current.tar.gz] [--json bench_results/load.json]
+        [--pace 0 50] [--model models/current.tar.gz] [--json bench_results/load.json]
+        [--workdir bench_results/load-run]
 
 Exit status 1 when a message failed, was lost, or a conversation is out of order.
 """
@@ -113,11 +122,17 @@ class Result:
 
 
 async def conversation(
-    session: aiohttp.ClientSession, urls: List[str], sender: str, texts: List[str],
+    session: aiohttp.ClientSession, url: str, sender: str, texts: List[str], interval: float,
     result: Result, unavailable: str, rate_limited: str,
 ) -> None:
+    """A patient: each message after the answer to the previous one; with `interval`, also not
+    before its turn (one message every `interval` s, from a random start)."""
+    loop = asyncio.get_running_loop()
+    next_at = loop.time() + random.uniform(0, interval)
     for i, text in enumerate(texts):
-        url = urls[i % len(urls)]
+        if interval:
+            await asyncio.sleep(max(0.0, next_at - loop.time()))
+            next_at += interval
         started = time.perf_counter()
         try:
             async with session.post(
@@ -159,13 +174,9 @@ def check_store(db: str, plan: Dict[str, List[str]], result: Result) -> None:
             result.conversations_in_order += 1
 
 
-async def drive(urls: List[str], plan: Dict[str, List[str]], result: Result) -> None:
-    guard = Guard(clinic=None)
-    timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(
-        timeout=timeout, connector=aiohttp.TCPConnector(limit=0)
-    ) as session:
-        # Warm-up (not measured): the first messages of a fresh server load TensorFlow graphs.
+async def warm_up(urls: List[str]) -> None:
+    """The first messages of a fresh server are slow (TensorFlow graphs): not measured."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
         for url in urls:
             for text in FALLBACK_QUESTIONS[:3]:
                 async with session.post(
@@ -173,24 +184,35 @@ async def drive(urls: List[str], plan: Dict[str, List[str]], result: Result) -> 
                     json={"sender": f"warmup-{uuid.uuid4().hex[:8]}", "message": text},
                 ) as response:
                     await response.read()
+
+
+async def drive(url: str, plan: Dict[str, List[str]], pace: float, result: Result) -> None:
+    guard = Guard(clinic=None)
+    interval = len(plan) / pace if pace else 0.0
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=60), connector=aiohttp.TCPConnector(limit=0)
+    ) as session:
         started = time.perf_counter()
         await asyncio.gather(*(
-            conversation(session, urls, sender, texts, result, guard.unavailable_text,
-                         guard.rate_limited_text)
+            conversation(session, url, sender, texts, interval, result,
+                         guard.unavailable_text, guard.rate_limited_text)
             for sender, texts in plan.items()
         ))
         result.seconds = time.perf_counter() - started
 
 
-def run_scenario(servers: int, conversations: int, messages: int, model: Path,
-                 workdir: Path, rng: random.Random) -> Result:
+def failsafe_errors(logs: List[Path]) -> int:
+    """Rasa's FailSafeTrackerStore logs a tracker it could not read or write, and carries on
+    without it: that turn then has no context, or is not stored."""
+    return sum(log.read_text(errors="replace").count("Error happened when trying to")
+               for log in logs)
+
+
+def run_scenario(servers: int, paces: List[float], conversations: int, messages: int,
+                 model: Path, workdir: Path, rng: random.Random) -> List[Result]:
     pool = questions()
-    plan = {
-        f"load-{servers}-{i:03d}-{uuid.uuid4().hex[:6]}": [rng.choice(pool) for _ in range(messages)]
-        for i in range(conversations)
-    }
     name = "1 server" if servers == 1 else f"{servers} servers + proxy"
-    result = Result(name, conversations, conversations * messages)
+    results = []
     prefix = "load" + uuid.uuid4().hex[:8]
     with fresh_database("rasa_load") as db:
         print(f"[{name}] database {db}; starting the stack ...", flush=True)
@@ -198,18 +220,25 @@ def run_scenario(servers: int, conversations: int, messages: int, model: Path,
             workdir / f"servers{servers}", postgres_endpoints(db, lock_prefix=prefix),
             servers=servers, env=SERVER_ENV, model=model,
         ) as cluster:
+            asyncio.run(warm_up(cluster.servers))
             # One server: straight to it. Several: through the proxy, which alternates them.
-            urls = [cluster.servers[0]] if servers == 1 else [cluster.url]
-            print(f"[{name}] {conversations} conversations x {messages} messages ...", flush=True)
-            asyncio.run(drive(urls, plan, result))
-            # Rasa's FailSafeTrackerStore logs a tracker it could not read or write, and carries
-            # on without it: that turn then has no context, or is not stored.
-            result.tracker_store_errors = sum(
-                log.read_text(errors="replace").count("Error happened when trying to")
-                for log in cluster.logs
-            )
-        check_store(db, plan, result)
-    return result
+            url = cluster.servers[0] if servers == 1 else cluster.url
+            for pace in paces:
+                mode = f"paced {pace:g}/s" if pace else "max"
+                plan = {
+                    f"load-{servers}-{mode[:3]}-{i:03d}-{uuid.uuid4().hex[:6]}":
+                        [rng.choice(pool) for _ in range(messages)]
+                    for i in range(conversations)
+                }
+                result = Result(f"{name}, {mode}", conversations, conversations * messages)
+                print(f"[{result.scenario}] {conversations} conversations x {messages} messages",
+                      flush=True)
+                errors_before = failsafe_errors(cluster.logs)
+                asyncio.run(drive(url, plan, pace, result))
+                result.tracker_store_errors = failsafe_errors(cluster.logs) - errors_before
+                check_store(db, plan, result)
+                results.append(result)
+    return results
 
 
 def table(results: List[Result]) -> str:
@@ -240,6 +269,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--conversations", type=int, default=50)
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--servers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--pace", type=float, nargs="+", default=[0, 50],
+                        help="messages/s offered by all conversations together; 0: as fast as "
+                             "the answers come (default: 0 and 50)")
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--json", type=Path, default=ROOT / "bench_results" / "load.json")
     parser.add_argument("--seed", type=int, default=7)
@@ -257,9 +289,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     rng = random.Random(args.seed)
     results = []
     for servers in args.servers:
-        results.append(
-            run_scenario(servers, args.conversations, args.messages, args.model, args.workdir, rng)
-        )
+        results += run_scenario(servers, args.pace, args.conversations, args.messages,
+                                args.model, args.workdir, rng)
     print()
     print(table(results))
     print(f"\ntargets: >= {TARGET_RATE:.0f} msgs/s and p95 <= {TARGET_P95_MS:.0f} ms "

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import hashlib
 import json
 import pickle
 import secrets
@@ -394,6 +395,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--epochs", type=int,
                         help="smoke test only: override DIET epochs in every Rasa row")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--train-only", action="store_true", help="train the Rasa rows and stop")
     args = parser.parse_args(argv)
     rows = [r.strip() for r in args.rows.split(",") if r.strip()]
     unknown = set(rows) - set(TITLES)
@@ -419,16 +421,26 @@ def main(argv: Optional[List[str]] = None) -> int:
     results: Dict[str, Dict] = {}
     try:
         for row in (r for r in rows if r in RASA_ROWS):
-            existing = workdir / f"{row}.tar.gz"
-            if args.reuse and existing.exists() and (workdir / f"{row}.train.json").exists():
-                results[row] = json.loads((workdir / f"{row}.train.json").read_text())
-                log(f"{row}: reusing {existing}")
-                continue
+            config = materialize_config(row, workdir, args.epochs)
+            fingerprint = hashlib.sha1(
+                config.read_bytes()
+                + b"".join(p.read_bytes() for p in sorted(NLU_DATA.glob("*.yml")))
+            ).hexdigest()
+            saved = workdir / f"{row}.train.json"
+            if args.reuse and saved.exists() and (workdir / f"{row}.tar.gz").exists():
+                previous = json.loads(saved.read_text())
+                if previous.get("fingerprint") == fingerprint:
+                    results[row] = previous
+                    log(f"{row}: reusing {previous['model']} (same config and data/nlu)")
+                    continue
             log(f"{row}: training ({RASA_ROWS[row].relative_to(ROOT)})")
-            results[row] = train_rasa(materialize_config(row, workdir, args.epochs), workdir, row)
+            results[row] = {**train_rasa(config, workdir, row), "fingerprint": fingerprint}
             dump_json(workdir / f"{row}.train.json", results[row])
             log(f"{row}: trained in {results[row]['train_seconds']:.0f}s, "
                 f"{results[row]['model_bytes'] / 2**20:.1f} MB")
+        if args.train_only:
+            log("--train-only: models trained; nothing measured")
+            return 0
         served = [r for r in rows if r in RASA_ROWS]
         if served:
             with action_server(workdir) as actions_url:

@@ -232,10 +232,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                   f"{len(val)} validation examples", flush=True)
             for name in variants:
                 pipeline = variant_config(name, base)
-                # Results are keyed by the variant's pipeline: --reuse never mixes up configs
-                # when config.yml changes between runs.
-                key = hashlib.sha1(yaml.safe_dump(pipeline["pipeline"], sort_keys=True)
-                                   .encode()).hexdigest()[:8]
+                # Results are keyed by the variant's pipeline and the training split: --reuse never
+                # mixes up configs or data when config.yml or data/ change between runs.
+                key = hashlib.sha1(yaml.safe_dump(pipeline["pipeline"], sort_keys=True).encode()
+                                   + nlu.read_bytes()).hexdigest()[:8]
                 config = workdir / f"{name}.{key}.config.yml"
                 config.write_text(yaml.safe_dump(pipeline, allow_unicode=True, sort_keys=False))
                 out = workdir / f"{name}.{key}.seed{seed}.json"

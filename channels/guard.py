@@ -1,4 +1,4 @@
-"""What every patient channel does around Rasa's message handling (REST, socket.io; LINE can too).
+"""What every patient channel does around Rasa's message handling (REST, socket.io, LINE).
 
 `Guard.wrap(on_new_message)` returns the handler a channel's blueprint gets instead of Rasa's:
 
@@ -16,10 +16,13 @@
 3. If handling the message sent the patient nothing (the action server is down: Rasa logs the
    failed custom action and carries on without its events; the tracker store is down: Rasa
    raises), the patient gets a polite "temporarily unavailable" reply with the clinic's phone
-   number and the emergency number, instead of silence or an error. The same when there is no
+   number and emergency contact, and 119 for acute symptoms (the emergency answer itself comes
+   from the action server), instead of silence or an error. The same when there is no
    answer within `ANSWER_TIMEOUT_SECONDS` (default 30; Rasa 3.6 waits up to 5 minutes for a
    hanging action server): the handling is cancelled, the conversation's lock released, and the
    turn is not stored.
+
+Making a Guard also installs channels/speedups.py (a Rasa 3.6 hot-path fix, ~2x messages/s).
 
 Every reply here is written for patients; the clinic's contact details come from clinic.yml and
 the CLINIC_* environment variables (actions.knowledge.load_clinic), as in the answers.
@@ -37,6 +40,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from actions.knowledge import load_clinic
+from channels import speedups
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +54,14 @@ REDIS_KEY_PREFIX = "rasa:ratelimit:"
 RATE_LIMITED_TEXT = (
     "申し訳ありません、短い時間にたくさんのメッセージをいただいたため、少しのあいだ受付を控えています。"
     "1分ほどおいてから、もう一度お送りください。"
-    "お急ぎの場合は{name}へお電話ください（電話番号: {phone}）。"
-    "体調に急な変化がある場合は、ためらわずに{emergency_phone}番へご連絡ください。"
+    "お急ぎの場合は{name}へお電話ください（電話: {phone}／緊急連絡先: {emergency_phone}）。"
+    "息が苦しい、胸が痛いなど体調に急な変化があるときは、ためらわずに119番へ電話してください。"
 )
 UNAVAILABLE_TEXT = (
     "申し訳ありません、ただいまシステムが一時的にご質問にお答えできない状態です。"
     "少し時間をおいてから、もう一度お試しください。"
-    "お急ぎの場合は{name}へお電話ください（電話番号: {phone}）。"
-    "体調に急な変化がある場合は、ためらわずに{emergency_phone}番へご連絡ください。"
+    "お急ぎの場合は{name}へお電話ください（電話: {phone}／緊急連絡先: {emergency_phone}）。"
+    "息が苦しい、胸が痛いなど体調に急な変化があるときは、ためらわずに119番へ電話してください。"
 )
 NOT_TEXT_TEXT = (
     "申し訳ありません、メッセージを読み取れませんでした。"
@@ -71,7 +75,8 @@ TOO_LARGE_TEXT = (
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
-def _env_number(name: str, default: float) -> float:
+def env_number(name: str, default: float) -> float:
+    """The number in environment variable `name`; `default` when unset or not a number."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -219,6 +224,7 @@ class Guard:
         clinic: Optional[Dict[str, str]] = None,
         answer_timeout: float = DEFAULT_ANSWER_TIMEOUT_SECONDS,
     ) -> None:
+        speedups.install()  # every patient channel has a guard: Rasa's hot path, fixed once
         self.answer_timeout = answer_timeout
         self.buckets: Any = None
         if messages > 0 and window_seconds > 0:
@@ -237,12 +243,12 @@ class Guard:
         """RATE_LIMIT_MESSAGES (0 turns the limit off), RATE_LIMIT_WINDOW_SECONDS,
         RATE_LIMIT_REDIS_URL, ANSWER_TIMEOUT_SECONDS."""
         return cls(
-            messages=_env_number("RATE_LIMIT_MESSAGES", DEFAULT_RATE_LIMIT_MESSAGES),
-            window_seconds=_env_number(
+            messages=env_number("RATE_LIMIT_MESSAGES", DEFAULT_RATE_LIMIT_MESSAGES),
+            window_seconds=env_number(
                 "RATE_LIMIT_WINDOW_SECONDS", DEFAULT_RATE_LIMIT_WINDOW_SECONDS
             ),
             redis_url=os.environ.get("RATE_LIMIT_REDIS_URL") or None,
-            answer_timeout=_env_number("ANSWER_TIMEOUT_SECONDS", DEFAULT_ANSWER_TIMEOUT_SECONDS),
+            answer_timeout=env_number("ANSWER_TIMEOUT_SECONDS", DEFAULT_ANSWER_TIMEOUT_SECONDS),
         )
 
     async def allow(self, sender_id: str) -> bool:
@@ -257,10 +263,9 @@ class Guard:
 
     def wrap(self, on_new_message: OnNewMessage) -> OnNewMessage:
         async def guarded(message: UserMessage) -> None:
-            if sender_problem(message.sender_id):
-                logger.warning(
-                    "message dropped: %s", sender_problem(message.sender_id)
-                )
+            problem = sender_problem(message.sender_id)
+            if problem:
+                logger.warning("message dropped: %s", problem)
                 return
             message.text = clean_text(message.text)
             if not await self.allow(message.sender_id):

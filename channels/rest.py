@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 
 import rasa.utils.endpoints
@@ -37,20 +36,18 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-from channels.guard import NOT_TEXT_TEXT, TOO_LARGE_TEXT, Guard, message_problem, sender_problem
+from channels.guard import (
+    NOT_TEXT_TEXT,
+    TOO_LARGE_TEXT,
+    Guard,
+    env_number,
+    message_problem,
+    sender_problem,
+)
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
-
-
-def max_body_bytes() -> int:
-    raw = os.environ.get("REST_MAX_BODY_BYTES", "").strip()
-    try:
-        return int(raw) if raw else DEFAULT_MAX_BODY_BYTES
-    except ValueError:
-        logger.warning("REST_MAX_BODY_BYTES=%r is not an integer; using %s", raw, DEFAULT_MAX_BODY_BYTES)
-        return DEFAULT_MAX_BODY_BYTES
 
 
 def polite_error(status: int, error: str, detail: str, text: str) -> HTTPResponse:
@@ -83,7 +80,10 @@ class RestInput(RasaRestInput):
 
     def __init__(self, guard: Optional[Guard] = None, max_body: Optional[int] = None) -> None:
         self.guard = guard or Guard.from_env()
-        self.max_body = max_body if max_body is not None else max_body_bytes()
+        self.max_body = (
+            max_body if max_body is not None
+            else int(env_number("REST_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES))
+        )
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]

@@ -5,24 +5,26 @@ the load harness (bench/load.py). Builds on tests/stack.py.
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-import yaml
-
-from tests.stack import BIN, DEFAULT_CREDENTIALS, MODEL, Stack, _spawn, free_port, wait_for
+from tests.stack import (
+    BIN,
+    MODEL,
+    Stack,
+    _spawn,
+    free_port,
+    server_env,
+    stop,
+    wait_for,
+    write_config,
+)
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "maintenance_db": "postgres"}
 REDIS = {"host": "127.0.0.1", "port": 6379}
-# The project's own channels: per-sender rate limit, polite errors, "temporarily unavailable".
-GUARDED_CREDENTIALS = {
-    "channels.rest.RestInput": None,
-    "channels.socketio.SocketIOInput": DEFAULT_CREDENTIALS["socketio"],
-}
 
 
 def postgres_up() -> bool:
@@ -86,11 +88,17 @@ def query(db: str, sql: str, *params) -> List[tuple]:
         conn.close()
 
 
-def postgres_endpoints(db: str, lock_prefix: Optional[str] = None) -> Dict:
-    """Tracker store in `db`; with `lock_prefix`, the Redis lock store (keys under that prefix)."""
+RESILIENT_SQL = "stores.sql.ResilientSQLTrackerStore"
+
+
+def postgres_endpoints(
+    db: str, lock_prefix: Optional[str] = None, store: str = RESILIENT_SQL
+) -> Dict:
+    """Tracker store in `db` (by default the project's stores/sql.py; "SQL" for Rasa's own);
+    with `lock_prefix`, the Redis lock store (keys under that prefix)."""
     endpoints: Dict = {
         "tracker_store": {
-            "type": "SQL", "dialect": "postgresql", "url": PG["host"], "port": PG["port"],
+            "type": store, "dialect": "postgresql", "url": PG["host"], "port": PG["port"],
             "db": db, "username": PG["user"],
         }
     }
@@ -118,7 +126,7 @@ class ActionServer:
 
     def stop(self) -> None:
         if self.proc is not None:
-            _stop([self.proc])
+            stop([self.proc])
             self.proc = None
 
 
@@ -129,27 +137,6 @@ class Cluster(Stack):
     servers: List[str] = field(default_factory=list)
     logs: List[Path] = field(default_factory=list)
     actions: Optional[ActionServer] = None
-
-
-def _stop(procs: List[subprocess.Popen]) -> None:
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
-def server_env(env: Optional[Dict[str, str]] = None) -> Dict[str, str]:
-    return {
-        **os.environ,
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "RASA_TELEMETRY_ENABLED": "false",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        **(env or {}),
-    }
 
 
 @contextlib.contextmanager
@@ -165,11 +152,7 @@ def start_cluster(
     workdir.mkdir(parents=True, exist_ok=True)
     full_env = server_env(env)
     actions = ActionServer(f"http://127.0.0.1:{free_port()}", workdir / "actions.log", full_env)
-    endpoints = {"action_endpoint": {"url": f"{actions.url}/webhook"}, **endpoints}
-    (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints, allow_unicode=True))
-    (workdir / "credentials.yml").write_text(
-        yaml.safe_dump(credentials or GUARDED_CREDENTIALS, allow_unicode=True)
-    )
+    endpoints = write_config(workdir, actions.url, endpoints, credentials)
     procs: List[subprocess.Popen] = []
     try:
         actions.start()
@@ -200,5 +183,5 @@ def start_cluster(
             actions=actions,
         )
     finally:
-        _stop(list(reversed(procs)))
+        stop(list(reversed(procs)))
         actions.stop()

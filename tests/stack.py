@@ -72,6 +72,41 @@ class Stack:
         return response.json()
 
 
+def server_env(env: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """The servers' environment: this process's, quiet TensorFlow, no telemetry, plus `env`."""
+    return {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        **(env or {}),
+    }
+
+
+def write_config(
+    workdir: Path, actions_url: str, endpoints: Dict, credentials: Optional[Dict]
+) -> Dict:
+    """endpoints.yml (with the action server's webhook) and credentials.yml in `workdir`."""
+    endpoints = {"action_endpoint": {"url": f"{actions_url}/webhook"}, **endpoints}
+    (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints, allow_unicode=True))
+    (workdir / "credentials.yml").write_text(
+        yaml.safe_dump(credentials or DEFAULT_CREDENTIALS, allow_unicode=True)
+    )
+    return endpoints
+
+
+def stop(procs) -> None:
+    """Terminates the processes; kills those still running after 20 s."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 def _spawn(args, log: Path, env: Dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
@@ -95,18 +130,8 @@ def start_stack(
     endpoints = endpoints or {
         "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "rasa.db")}
     }
-    endpoints = {"action_endpoint": {"url": f"{actions_url}/webhook"}, **endpoints}
-    (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints, allow_unicode=True))
-    (workdir / "credentials.yml").write_text(
-        yaml.safe_dump(credentials or DEFAULT_CREDENTIALS, allow_unicode=True)
-    )
-    full_env = {
-        **os.environ,
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "RASA_TELEMETRY_ENABLED": "false",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        **(env or {}),
-    }
+    endpoints = write_config(workdir, actions_url, endpoints, credentials)
+    full_env = server_env(env)
     procs = []
     try:
         if actions:
@@ -135,10 +160,4 @@ def start_stack(
         wait_for(f"{url}/", procs[-1], rasa_log)
         yield Stack(url, actions_url, workdir, endpoints, rasa_log)
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(procs)

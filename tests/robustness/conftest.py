@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cluster import GUARDED_CREDENTIALS
 from tests.stack import MODEL as DEFAULT_MODEL
-from tests.stack import ROOT, start_stack
+from tests.stack import DEFAULT_CREDENTIALS, ROOT, start_stack
 
 MODEL = Path(os.environ.get("TEST_MODEL") or DEFAULT_MODEL)
 LINE_SECRET = "robustness-line-secret"
@@ -51,9 +50,11 @@ def line_api():
 
 @pytest.fixture(scope="session")
 def guarded(tmp_path_factory, model, line_api):
-    """The assistant with channels.rest / channels.socketio (and channels.line when it exists):
+    """The assistant with the project's guarded channels.rest / channels.socketio (the default
+    credentials of tests/stack.py) and channels.line when it exists:
     default rate limit (20 messages / 60 s, in memory), SQLite tracker store."""
-    credentials = dict(GUARDED_CREDENTIALS)
+    credentials = dict(DEFAULT_CREDENTIALS)
+    assert {"channels.rest.RestInput", "channels.socketio.SocketIOInput"} <= set(credentials)
     if line_api is not None:
         credentials["channels.line.LineInput"] = {
             "channel_secret": LINE_SECRET,

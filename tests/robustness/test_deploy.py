@@ -102,8 +102,8 @@ def test_dockerfile():
 def test_docker_compose_config(tmp_path):
     env = tmp_path / ".env"
     env.write_text(
-        "PUBLIC_HOST=chat.example\nCLINIC_NAME=x\nCLINIC_PHONE=0\nCLINIC_BOOKING_URL=x\n"
-        "CLINIC_HOURS=x\nDB_PASSWORD=x\nCONSOLE_SECRET_KEY=" + "x" * 40 + "\n"
+        "PUBLIC_HOST=chat.example\nCLINIC_NAME=x\nCLINIC_PHONE=0\nCLINIC_EMERGENCY_PHONE=0\n"
+        "CLINIC_BOOKING_URL=x\nCLINIC_HOURS=x\nDB_PASSWORD=x\nCONSOLE_SECRET_KEY=" + "x" * 40 + "\n"
     )
     result = subprocess.run(
         ["docker", "compose", "--env-file", str(env), "-f", str(COMPOSE), "config", "--quiet"],

@@ -1,5 +1,6 @@
-"""Faults, on real processes: the action server down, PostgreSQL restarted mid-traffic, two Rasa
-servers sharing one conversation (Redis lock store) behind a round-robin proxy.
+"""Faults, on real processes: the action server down, Redis down, PostgreSQL restarted
+mid-traffic, two Rasa servers sharing one conversation (Redis lock store) behind a round-robin
+proxy.
 
 Rasa 3.6 on its own: when the action server cannot be reached, the processor logs "Encountered
 an exception while running action ..." and carries on without the action's events, so a
@@ -8,11 +9,11 @@ silence). channels/guard.py turns "nothing was sent" into a polite "temporarily 
 answer with the clinic's phone number and the emergency number. Answers that are plain responses
 (utter_greet, ...) keep working without the action server.
 
-PostgreSQL down: Rasa wraps every tracker store in a FailSafeTrackerStore. A tracker that cannot
-be read is started afresh (that turn has no context) and one that cannot be written is kept in
-memory only, so patients keep getting answers while the database is away, and the turns of that
-moment are missing from PostgreSQL. Once it is back (SQLAlchemy reconnects on the next use), the
-conversations continue from what was stored before.
+PostgreSQL restarted: Rasa wraps every tracker store in a FailSafeTrackerStore. A tracker that
+cannot be read is started afresh (that turn has no context) and one that cannot be written is
+kept in memory only: patients keep getting answers, but those turns are missing from PostgreSQL
+(11 of 1000 in a `make load` run across one restart). stores/sql.py (pre-ping, retries for up to
+SQL_RETRY_SECONDS) rides the restart out: the test checks that nothing is lost.
 """
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ import requests
 from actions.knowledge import knowledge_base
 from channels.guard import Guard
 from tests.cluster import (
-    GUARDED_CREDENTIALS,
     fresh_database,
     postgres_endpoints,
     postgres_up,
@@ -40,7 +40,7 @@ from tests.cluster import (
     start_cluster,
 )
 from tests.robustness.conftest import SERVER_ENV
-from tests.stack import start_stack
+from tests.stack import free_port, start_stack
 
 pytestmark = pytest.mark.skipif(
     not (postgres_up() and redis_up()), reason="needs PostgreSQL and Redis on 127.0.0.1"
@@ -159,6 +159,19 @@ def test_action_server_down_gets_a_polite_answer(cluster):
     assert answer[0]["text"] == KB.render(KB.get("safety").answer)
 
 
+def test_redis_down_gets_a_polite_answer(tmp_path, model):
+    """Nothing listens where the lock store and the rate limit look for Redis: the limit lets
+    the message through, the lock cannot be taken, the patient is told politely."""
+    endpoints = {
+        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "rasa.db")},
+        "lock_store": {"type": "redis", "url": "127.0.0.1", "port": free_port(), "db": 1},
+    }
+    env = {**SERVER_ENV, "RATE_LIMIT_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
+    with start_stack(tmp_path, endpoints=endpoints, env=env, model=model) as stack:
+        answer = say(stack.url, "redis-down", "副作用ってありますか？")
+        assert [m["text"] for m in answer] == [UNAVAILABLE]
+
+
 # --- PostgreSQL restarted mid-traffic -------------------------------------------------------
 
 
@@ -187,21 +200,24 @@ def test_postgres_restart_mid_traffic(tmp_path, model):
         pytest.skip("no local PostgreSQL cluster to restart")
     sender = f"pg-{uuid.uuid4().hex[:8]}"
     with fresh_database("rasa_pgrestart") as db, start_stack(
-        tmp_path, credentials=GUARDED_CREDENTIALS, endpoints=postgres_endpoints(db),
-        env=SERVER_ENV, model=model,
+        tmp_path, endpoints=postgres_endpoints(db),
+        # One sender sends ~10 messages a second here: no rate limit.
+        env={**SERVER_ENV, "RATE_LIMIT_MESSAGES": "0"}, model=model,
     ) as stack:
         first = say(stack.url, sender, "培養上清ってどうやって作るんですか")
         assert first[0]["text"] == KB.render(KB.get("manufacturing").answer)
 
         stop = threading.Event()
-        background: List[str] = []
+        other = f"pg-traffic-{uuid.uuid4().hex[:8]}"
+        sent: List[str] = []
+        answers: List[str] = []
 
         def traffic() -> None:
-            other = f"pg-traffic-{uuid.uuid4().hex[:8]}"
-            for _ in range(200):  # bounded
+            for i in range(200):  # bounded
                 if stop.is_set():
                     return
-                background.append(say(stack.url, other, "こんにちは")[0]["text"])
+                sent.append(f"こんにちは（{i + 1}）")
+                answers.append(say(stack.url, other, sent[-1])[0]["text"])
                 time.sleep(0.05)
 
         worker = threading.Thread(target=traffic)
@@ -216,17 +232,13 @@ def test_postgres_restart_mid_traffic(tmp_path, model):
             stop.set()
             worker.join(timeout=120)
 
-        # Every answer during the restart was an answer or the polite "unavailable" one.
-        assert background and all(text for text in background)
-        recovered = None
-        for _ in range(30):  # bounded: the pool reconnects on the next use
-            reply = say(stack.url, sender, "もっと詳しく")
-            if reply[0]["text"] != UNAVAILABLE:
-                recovered = reply
-                break
-            time.sleep(1)
-        assert recovered, "no recovery within 30 tries"
+        # The restart was ridden out (stores/sql.py): every message answered, none lost.
+        assert len(answers) == len(sent) > 5
+        assert UNAVAILABLE not in answers
+        assert_in_order_and_answered(stored_turns(db, other), sent)
+        assert "Error happened when trying to" not in stack.rasa_log.read_text(errors="replace")
         # The earlier turn is still there: "もっと詳しく" continues the manufacturing topic.
-        assert recovered[0]["text"].startswith(KB.render(KB.get("manufacturing").detail))
+        detail = say(stack.url, sender, "もっと詳しく")
+        assert detail[0]["text"].startswith(KB.render(KB.get("manufacturing").detail))
         users = [text for kind, text in stored_turns(db, sender) if kind == "user"]
-        assert users[0] == "培養上清ってどうやって作るんですか" and users[-1] == "もっと詳しく"
+        assert users == ["培養上清ってどうやって作るんですか", "もっと詳しく"]

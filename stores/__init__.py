@@ -1,0 +1,1 @@
+"""Tracker stores for production (endpoints.production.yml): see stores/sql.py."""
