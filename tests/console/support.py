@@ -51,12 +51,8 @@ def _sqlite(path: Path) -> Database:
 @contextlib.contextmanager
 def _postgres(template: Optional[str] = None) -> Iterator[Database]:
     name = f"console_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(dbname="postgres", **PG)
-    admin.autocommit = True
+    _admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
-        with admin.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{name}"'
-                        + (f' TEMPLATE "{template}"' if template else ""))
         yield Database(
             "postgresql",
             f"postgresql+psycopg2://{PG['user']}@{PG['host']}:{PG['port']}/{name}",
@@ -64,8 +60,18 @@ def _postgres(template: Optional[str] = None) -> Iterator[Database]:
              "db": name, "username": PG["user"]},
         )
     finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(statement: str) -> None:
+    """One statement on the maintenance database, on a connection of its own: a session-long
+    connection would not survive the PostgreSQL restart in tests/robustness/test_faults.py."""
+    admin = psycopg2.connect(dbname="postgres", **PG)
+    admin.autocommit = True
+    try:
         with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cur.execute(statement)
+    finally:
         admin.close()
 
 
