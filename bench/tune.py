@@ -199,7 +199,15 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="reuse variant results already in --workdir (same split seed)")
     parser.add_argument("--worker", nargs=5, metavar=("CONFIG", "NLU", "VAL", "OUT", "MODELDIR"))
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--report-only", action="store_true",
+                        help="print the report of the runs saved in --out/tune.json")
     args = parser.parse_args(argv)
+    if args.report_only:
+        saved = json.loads((args.out / "tune.json").read_text())
+        text = report(saved, tuple(saved["current_fallback"]))
+        print(text)
+        (args.out / "tune.txt").write_text(text + "\n")
+        return 0
     if args.worker:
         worker(*map(Path, args.worker))
         return 0
@@ -298,19 +306,32 @@ def _mean(runs: Dict, getter: Callable[[Dict], float]) -> float:
     return sum(values) / len(values)
 
 
+def _delta(runs: Dict, base_runs: Dict) -> str:
+    """Mean accuracy difference to `base` over the seeds both ran on (same splits)."""
+    common = [seed for seed in runs if seed in base_runs]
+    if not common:
+        return "-"
+    diff = sum(runs[s]["actual"]["accuracy"] - base_runs[s]["actual"]["accuracy"]
+               for s in common) / len(common)
+    return f"{100 * diff:+.1f} pt"
+
+
 def report(results: Dict, current: Tuple[float, float]) -> str:
     key = f"{current[0]}/{current[1]}"
-    lines = [f"Validation: stratified {results['share']:.0%} of data/nlu, seeds {results['seeds']} "
-             f"(means over seeds). Never the held-out set.",
+    lines = [f"Validation: stratified {results['share']:.0%} of data/nlu (308 examples per split); "
+             f"means over the split seeds each variant ran on (column seeds). Never the held-out set.",
              f"A. Variants at the current fallback thresholds ({key}):", "",
-             HEADER + f"{'train s':>9}{'parse ms':>9}"]
+             HEADER + f"{'train s':>9}{'parse ms':>9}{'seeds':>7}{'Δacc vs base':>14}"]
+    base_runs = results["variants"].get("base", {}).get("runs", {})
     for name, entry in results["variants"].items():
         runs = entry["runs"]
         mean = {k: _mean(runs, lambda r, k=k: r["actual"].get(k, float("nan")))
                 for k in ("accuracy", "macro_f1", "oos_precision", "oos_recall",
                           "fallback_rate_in_scope", "condition_f1")}
         lines.append(fmt_row(name, mean, f"{_mean(runs, lambda r: r['train_seconds']):>9.0f}"
-                                         f"{_mean(runs, lambda r: r['parse_p50_ms']):>9.1f}"))
+                                         f"{_mean(runs, lambda r: r['parse_p50_ms']):>9.1f}"
+                                         f"{','.join(runs):>7}"
+                                         f"{_delta(runs, base_runs):>14}"))
     lines += ["", "B. Fallback threshold / ambiguity_threshold sweep on each variant's rankings "
               "(best 3 by accuracy with OOS precision and recall >= 0.90, else by accuracy):", ""]
     lines.append(HEADER.replace("variant", "variant @ threshold/ambiguity"))
