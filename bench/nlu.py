@@ -261,6 +261,8 @@ def table(summaries: Dict[str, Dict], n_heldout: int, n_oos: int, n_train: int, 
     head = f"{'metric':<30}{'target':>9}{'':>6}" + "".join(f"{TITLES[r]:>{width}}" for r in rows)
     out = [head, "-" * len(head)]
     for label, key, fmt in LINES:
+        if key.endswith("_unseen") and not n_leaked:
+            continue  # same as the rows above when no held-out message is in data/
         target = "".join(map(str, TARGETS[key])) if key in TARGETS else ""
         ours = summaries.get("ours", {}).get(key)
         cells = []

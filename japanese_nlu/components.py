@@ -115,12 +115,10 @@ class SudachiTokenizer(SpacyTokenizer):
         return self._apply_token_pattern(tokens)
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
-class LongMessageGuard(GraphComponent):
-    """Messages over MAX_MESSAGE_CHARS become `nlu_fallback`: no topic is guessed from a wall of
-    text; action_did_you_mean asks for a shorter question. (EmergencyOverride still runs after.)"""
+class IntentOverride(GraphComponent):
+    """A rule that sets the intent of the messages it `matches`, after the classifiers ran."""
+
+    INTENT = ""
 
     @classmethod
     def create(
@@ -129,15 +127,18 @@ class LongMessageGuard(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LongMessageGuard":
+    ) -> "IntentOverride":
         return cls()
+
+    def matches(self, message: Message) -> bool:
+        raise NotImplementedError
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if len(message.get(TEXT) or "") > MAX_MESSAGE_CHARS:
+            if self.matches(message):
                 message.set(
                     INTENT,
-                    {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0},
+                    {INTENT_NAME_KEY: self.INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
                     add_to_output=True,
                 )
         return messages
@@ -146,29 +147,30 @@ class LongMessageGuard(GraphComponent):
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class EmergencyOverride(GraphComponent):
+class LongMessageGuard(IntentOverride):
+    """Messages over MAX_MESSAGE_CHARS become `nlu_fallback`: no topic is guessed from a wall of
+    text; action_did_you_mean asks for a shorter question. (EmergencyOverride still runs after.)"""
+
+    INTENT = "nlu_fallback"
+
+    def matches(self, message: Message) -> bool:
+        return len(message.get(TEXT) or "") > MAX_MESSAGE_CHARS
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class EmergencyOverride(IntentOverride):
     """Sets the intent to `report_emergency` when the text names an emergency symptom.
 
     Runs last, so it wins over DIET and the FallbackClassifier: an emergency is answered first
-    whatever else the message says. The classifier's ranking is kept for the logs.
+    whatever else the message says. The matched symptom is kept in the parse data for the logs.
     """
 
     INTENT = "report_emergency"
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "EmergencyOverride":
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            symptom = emergency.detect(message.get(TEXT) or "")
-            if symptom:
-                message.set(INTENT, {INTENT_NAME_KEY: self.INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
-                message.set("emergency_symptom", symptom, add_to_output=True)
-        return messages
+    def matches(self, message: Message) -> bool:
+        symptom = emergency.detect(message.get(TEXT) or "")
+        if symptom:
+            message.set("emergency_symptom", symptom, add_to_output=True)
+        return bool(symptom)

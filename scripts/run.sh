@@ -13,6 +13,8 @@ CONSOLE_PORT=${CONSOLE_PORT:-8081}
 RASA_URL=${RASA_URL:-http://localhost:${RASA_PORT}}
 read -r -a WEB_ORIGINS <<< "${WEB_ORIGINS:-http://localhost:${WEB_PORT} http://127.0.0.1:${WEB_PORT}}"
 export TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
+# Sanic refuses bodies over 1 MiB before reading them (the REST channel answers 413 over 64 KiB).
+export SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-1048576}
 mkdir -p var
 
 for key in NAME PHONE EMERGENCY_PHONE BOOKING_URL HOURS; do

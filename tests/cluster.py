@@ -88,14 +88,20 @@ def query(db: str, sql: str, *params) -> List[tuple]:
         conn.close()
 
 
+# The project's stores (stores/): what endpoints.production.yml should name.
 RESILIENT_SQL = "stores.sql.ResilientSQLTrackerStore"
+ATOMIC_REDIS_LOCK = "stores.redis_lock.AtomicRedisLockStore"
 
 
 def postgres_endpoints(
-    db: str, lock_prefix: Optional[str] = None, store: str = RESILIENT_SQL
+    db: str,
+    lock_prefix: Optional[str] = None,
+    store: str = RESILIENT_SQL,
+    lock: str = ATOMIC_REDIS_LOCK,
 ) -> Dict:
-    """Tracker store in `db` (by default the project's stores/sql.py; "SQL" for Rasa's own);
-    with `lock_prefix`, the Redis lock store (keys under that prefix)."""
+    """Tracker store in `db` (by default stores/sql.py; "SQL" for Rasa's own); with
+    `lock_prefix`, the Redis lock store (stores/redis_lock.py by default, "redis" for Rasa's
+    own), its keys under that prefix."""
     endpoints: Dict = {
         "tracker_store": {
             "type": store, "dialect": "postgresql", "url": PG["host"], "port": PG["port"],
@@ -104,7 +110,7 @@ def postgres_endpoints(
     }
     if lock_prefix:
         endpoints["lock_store"] = {
-            "type": "redis", "url": REDIS["host"], "port": REDIS["port"], "db": 1,
+            "type": lock, "url": REDIS["host"], "port": REDIS["port"], "db": 1,
             "key_prefix": lock_prefix,
         }
     return endpoints
