@@ -287,7 +287,8 @@ def table(summaries: Dict[str, Dict], n_heldout: int, n_oos: int, n_train: int, 
         "-" * len(head),
         f"held-out: {n_heldout} messages ({n_heldout - n_oos} in scope + {n_oos} out_of_scope), "
         f"tests/nlu_heldout.yml; training: {n_train} examples from data/nlu; "
-        f"{n_leaked} held-out messages are verbatim in data/nlu too (\"w/o copies\" rows leave them out).",
+        + (f"{n_leaked} held-out messages are verbatim in data/nlu too (\"w/o copies\" rows leave "
+           "them out)." if n_leaked else "no held-out message is verbatim in data/nlu."),
         "Scoring: " + SCORING_NOTE,
         "Timing: parse = POST /model/parse on `rasa run --enable-api --auth-token` over loopback "
         "(client included), every held-out message after 15 warm-up parses; tfidf row: in-process "
