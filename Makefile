@@ -7,7 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 MODEL := models/current.tar.gz
-TRAINING_FILES := config.yml domain.yml $(shell find data japanese_nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
+# The page is indexed into the model (japanese_nlu/page_search.py): a new page means a new model.
+TRAINING_FILES := config.yml domain.yml knowledge/clinic_page.ja.txt knowledge/page.py knowledge/compliance.py \
+	$(shell find data japanese_nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false

@@ -1,4 +1,5 @@
-"""Answers from the knowledge base: a topic's short answer, and its longer "詳しく" answer."""
+"""Answering: the topic, guess, page passage or honest "not on the page" that actions.choice picks,
+and the longer "もっと詳しく" answer of the topic the conversation is about."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -7,17 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import knowledge_base
-
-MORE_DETAIL_BUTTON = {"title": "もっと詳しく", "payload": "/ask_more_detail"}
-
-
-def latest_entities(tracker: Tracker) -> Dict[str, str]:
-    return {e["entity"]: e["value"] for e in tracker.latest_message.get("entities") or []}
+from actions.choice import choose, reply
+from knowledge import knowledge_base
 
 
 class ActionAnswerTopic(Action):
-    """Answers the topic that the latest intent (and its entities) points to."""
+    """Answers a message the classifier is confident about (one rule per topic intent)."""
 
     def name(self) -> Text:
         return "action_answer_topic"
@@ -26,16 +22,19 @@ class ActionAnswerTopic(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         kb = knowledge_base()
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        topic = kb.find(intent, latest_entities(tracker))
-        if topic is None:
-            dispatcher.utter_message(response="utter_default")
-            return []
-        buttons = kb.buttons(topic.followups)
-        if topic.detail != topic.answer:
-            buttons = [MORE_DETAIL_BUTTON] + buttons
-        dispatcher.utter_message(text=kb.render(topic.answer), buttons=buttons)
-        return [SlotSet("last_topic", topic.id)]
+        choice = choose(tracker.latest_message, kb)
+        for message in reply(choice, kb):
+            dispatcher.utter_message(**message)
+        topic = choice.answered_topic
+        return [SlotSet("last_topic", topic)] if topic else []
+
+
+class ActionDidYouMean(ActionAnswerTopic):
+    """The same choice for messages below the classifier's threshold (`nlu_fallback`). Its own name
+    lets staff find these turns in the console: the assistant was not sure."""
+
+    def name(self) -> Text:
+        return "action_did_you_mean"
 
 
 class ActionMoreDetail(Action):
@@ -50,13 +49,8 @@ class ActionMoreDetail(Action):
         kb = knowledge_base()
         topic = kb.get(tracker.get_slot("last_topic") or "")
         if topic is None:
-            dispatcher.utter_message(
-                text="どの話題について詳しくお知りになりたいですか。下から選ぶか、気になることを入力してください。",
-                buttons=kb.buttons(kb.menu),
-            )
+            dispatcher.utter_message(text=kb.phrase("more_detail_which"), buttons=kb.buttons(kb.menu))
             return []
-        text = kb.render(topic.detail)
-        if topic.source:
-            text += f"\n\n（出典: クリニックのページ「{topic.source}」）"
+        text = "\n\n".join(part for part in (kb.render(topic.detail), kb.source_line(topic)) if part)
         dispatcher.utter_message(text=text, buttons=kb.buttons(topic.followups))
         return []

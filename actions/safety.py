@@ -1,4 +1,5 @@
-"""Emergencies: call 119 / the clinic, before anything else, and alert the staff on Slack."""
+"""Emergencies: call 119 / the clinic, before anything else (also in the patient's language),
+and alert the staff on Slack."""
 from __future__ import annotations
 
 import logging
@@ -8,11 +9,12 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import knowledge_base
+from actions.choice import emergency_messages
+from japanese_nlu import language
+from knowledge import knowledge_base
 
 logger = logging.getLogger(__name__)
 
-EMERGENCY_TOPIC = "emergency"
 SLACK_API_URL = "https://slack.com/api/"
 
 
@@ -52,8 +54,9 @@ class ActionEmergency(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        kb = knowledge_base()
-        dispatcher.utter_message(text=kb.render(kb.topics[EMERGENCY_TOPIC].answer))
+        text = tracker.latest_message.get("text") or ""
+        for message in emergency_messages(language.detect(text), knowledge_base()):
+            dispatcher.utter_message(**message)
         channel = alert_channel()
         if channel:
             alert_staff(tracker.sender_id, tracker.latest_message.get("text") or "", channel)

@@ -35,8 +35,8 @@ OOS = "out_of_scope"
 FALLBACK = "nlu_fallback"
 NOT_A_TOPIC = {OOS, FALLBACK}
 REQUIRED_NLU_FILES = (
-    "faq.yml", "not_on_page.yml", "conversation.yml", "out_of_scope.yml", "lookups.yml",
-    "synonyms.yml",
+    "faq", "not_on_page.yml", "conversation.yml", "out_of_scope.yml", "emergency.yml",
+    "lookups.yml", "patterns.yml", "synonyms.yml",
 )
 
 SCORING_NOTE = (

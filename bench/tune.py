@@ -149,6 +149,8 @@ def worker(config: Path, nlu: Path, val_json: Path, out_json: Path, model_dir: P
             "emergency": bool(emergency.detect(text)),
             "too_long": len(text) > MAX_MESSAGE_CHARS,
             "conditions": condition_values(data.get("entities")),
+            "parse": {k: data.get(k) for k in ("text", "intent", "intent_ranking", "entities",
+                                               "segments", "page_passages", "symptom_mentions")},
         })
     out_json.write_text(json.dumps({
         "train_seconds": train_seconds,
@@ -156,6 +158,77 @@ def worker(config: Path, nlu: Path, val_json: Path, out_json: Path, model_dir: P
         "parse": latency_summary(seconds),
         "rows": rows,
     }, ensure_ascii=False))
+
+
+CHOICE_GRID = {
+    "guess_confidence": [0.2, 0.25, 0.3, 0.35, 0.4, 0.45],
+    "guess_margin": [0.0, 0.05, 0.1, 0.15, 0.2, 0.3],
+    "passage_score": [3.0, 5.0, 7.0, 9.0, 12.0, 1e9],
+    "passage_prior": [0.0, 5.0, 10.0, 20.0],
+}
+
+
+def expected_answer(example: Example, parse: Dict, kb) -> Optional[str]:
+    """What a validation example should get, in actions.choice's terms (None: not scored)."""
+    from actions.choice import CONVERSATION_RESPONSES, EMERGENCY
+
+    if example.intent == OOS:
+        return OOS
+    if example.intent == EMERGENCY:
+        return "emergency"
+    if example.intent in CONVERSATION_RESPONSES:
+        return "conversation"
+    entities = {e["entity"]: e["value"] for e in parse.get("entities") or []}
+    topic = kb.find(example.intent, entities)
+    return topic.id if topic else None
+
+
+def outcome(choice, kb) -> str:
+    """A choice in the same terms; a quoted passage is named by the topics that cite its section."""
+    if choice.kind in ("topic", "guess"):
+        return choice.topic.id
+    if choice.kind == "not_covered":
+        return OOS
+    if choice.kind == "passage":
+        cited = [t.id for t in kb.topics.values() if choice.passage["section"] in t.sources]
+        return "passage:" + ",".join(cited)
+    return choice.kind
+
+
+def choice_sweep(rows: List[Dict], val: List[Example]) -> Dict[str, Dict]:
+    """actions.choice on each validation parse for every threshold combination: accuracy (a passage
+    counts when its section is a source of the expected topic), OOS precision/recall, passage share."""
+    import itertools
+
+    from actions.choice import Thresholds, choose
+    from knowledge import knowledge_base
+
+    kb = knowledge_base()
+    gold = [expected_answer(e, r["parse"], kb) for e, r in zip(val, rows)]
+    results = {}
+    for values in itertools.product(*CHOICE_GRID.values()):
+        thresholds = Thresholds(**dict(zip(CHOICE_GRID, values)))
+        right = scored = oos_tp = oos_fp = oos_fn = passages = 0
+        for expected, row in zip(gold, rows):
+            if expected is None:
+                continue
+            got = outcome(choose(row["parse"], kb, thresholds), kb)
+            scored += 1
+            passages += got.startswith("passage:")
+            ok = got == expected or (got.startswith("passage:") and expected in got[8:].split(","))
+            right += ok
+            if expected == OOS:
+                oos_tp += got == OOS
+                oos_fn += got != OOS
+            elif got == OOS:
+                oos_fp += 1
+        results["/".join(f"{v:g}" for v in values)] = {
+            "accuracy": right / scored,
+            "oos_precision": oos_tp / (oos_tp + oos_fp) if oos_tp + oos_fp else 0.0,
+            "oos_recall": oos_tp / (oos_tp + oos_fn) if oos_tp + oos_fn else 0.0,
+            "passage_share": passages / scored,
+        }
+    return results
 
 
 def simulate(rows: List[Dict], threshold: float, ambiguity: float) -> List[str]:
@@ -281,7 +354,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                     VARIANTS[p][0] for p in name.split("+")), "runs": {},
                     "pipeline": pipeline["pipeline"]})
                 entry["runs"][str(seed)] = {
-                    "actual": actual, "grid": grid, "train_seconds": run["train_seconds"],
+                    "actual": actual, "grid": grid, "choice": choice_sweep(run["rows"], val),
+                    "train_seconds": run["train_seconds"],
                     "parse_p50_ms": run["parse"]["p50_ms"], "model_bytes": run["model_bytes"],
                     "wall_seconds": time.monotonic() - started,
                     "simulation_matches": grid.get(key, {}).get("accuracy") == actual["accuracy"],
@@ -318,7 +392,7 @@ def _delta(runs: Dict, base_runs: Dict) -> str:
 
 def report(results: Dict, current: Tuple[float, float]) -> str:
     key = f"{current[0]}/{current[1]}"
-    lines = [f"Validation: stratified {results['share']:.0%} of data/nlu (308 examples per split); "
+    lines = [f"Validation: stratified {results['share']:.0%} of data/nlu per split; "
              f"means over the split seeds each variant ran on (column seeds). Never the held-out set.",
              f"A. Variants at the current fallback thresholds ({key}):", "",
              HEADER + f"{'train s':>9}{'parse ms':>9}{'seeds':>7}{'Δacc vs base':>14}"]
@@ -348,6 +422,24 @@ def report(results: Dict, current: Tuple[float, float]) -> str:
         ranked = sorted(good or keys, key=lambda k: (-means[k]["accuracy"], -means[k]["macro_f1"]))
         for k in ranked[:3]:
             lines.append(fmt_row(f"{name} @ {k}", means[k]))
+    lines += ["", "C. Answer choice (actions.choice) thresholds guess_confidence/guess_margin/passage_score/"
+              "passage_prior, "
+              "at the pipeline's fallback threshold: best 5 by accuracy with OOS precision and recall "
+              ">= 0.90 (else by accuracy); a passage counts as right when its section is a source of "
+              "the expected topic:", "",
+              f"{'variant @ thresholds':<40}{'acc':>7}{'oosP':>7}{'oosR':>7}{'passage%':>10}"]
+    for name, entry in results["variants"].items():
+        runs = [r for r in entry["runs"].values() if "choice" in r]
+        if not runs:
+            continue
+        keys = runs[0]["choice"].keys()
+        means = {k: {m: sum(r["choice"][k][m] for r in runs) / len(runs)
+                     for m in ("accuracy", "oos_precision", "oos_recall", "passage_share")} for k in keys}
+        good = [k for k in keys if means[k]["oos_precision"] >= 0.9 and means[k]["oos_recall"] >= 0.9]
+        for k in sorted(good or keys, key=lambda k: -means[k]["accuracy"])[:5]:
+            m = means[k]
+            lines.append(f"{name + ' @ ' + k:<40}{m['accuracy']:>7.3f}{m['oos_precision']:>7.3f}"
+                         f"{m['oos_recall']:>7.3f}{m['passage_share']:>10.1%}")
     lines += ["", "Scoring: " + SCORING_NOTE,
               "Timing: in-process train_nlu and Agent.parse_message; shared 2-core machine, noisy."]
     return "\n".join(lines)

@@ -25,7 +25,7 @@
 Making a Guard also installs channels/speedups.py (a Rasa 3.6 hot-path fix, ~2x messages/s).
 
 Every reply here is written for patients; the clinic's contact details come from clinic.yml and
-the CLINIC_* environment variables (actions.knowledge.load_clinic), as in the answers.
+the CLINIC_* environment variables (knowledge.load_clinic), as in the answers.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from actions.knowledge import load_clinic
+from knowledge import load_clinic
 from channels import speedups
 
 logger = logging.getLogger(__name__)

@@ -21,13 +21,17 @@ def make_tracker(
     slots: Optional[Dict[str, Any]] = None,
     ranking: Optional[List[Dict[str, Any]]] = None,
     confidence: float = 0.9,
+    **parse: Any,
 ) -> Tracker:
-    """A real rasa-sdk Tracker, built the way the action server builds it from Rasa's JSON."""
+    """A real rasa-sdk Tracker, built the way the action server builds it from Rasa's JSON.
+
+    `parse` adds the other parse data our pipeline outputs (segments, page_passages, ...)."""
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence} if intent else {},
         "entities": entities or [],
         "intent_ranking": ranking or ([{"name": intent, "confidence": confidence}] if intent else []),
+        **parse,
     }
     return Tracker.from_dict(
         {

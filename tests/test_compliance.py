@@ -1,71 +1,21 @@
 """Japan's medical advertising guideline (医療広告ガイドライン) for everything the assistant says.
 
 Checked: every response in domain.yml (texts and button titles), every knowledge-base title,
-answer, detail and source, the clinic details in clinic.yml, and the Japanese strings the custom
-actions send themselves. Texts are compared after NFKC normalisation and case folding, so
+answer, detail, source, translation and phrase (the chat's own sentences), the clinic details in
+clinic.yml, and the strings the custom actions send themselves. Quoted page passages are filtered
+with the same list (knowledge.page). Texts are compared after NFKC normalisation and case folding, so
 full-width (１００％, Ｎｏ．１) and half-width spellings are caught alike.
 """
 import ast
 import re
-import unicodedata
 from typing import Iterator, List, Tuple
 
 import yaml
 
-from actions.knowledge import ROOT, load_clinic, load_knowledge, parse_topics
+from knowledge import ROOT, load_clinic, load_knowledge, parse_topics
+from knowledge.compliance import FORBIDDEN, violations
 
-# Forbidden expressions: (regular expression on the normalised text, why it is forbidden).
-# Add to this list, do not remove from it; a legitimate sentence can always be reworded.
-FORBIDDEN: List[Tuple[str, str]] = [
-    # Superlatives and "better than other treatments" (比較優良広告 / 誇大広告).
-    ("最も", "superlative"),
-    ("最高", "superlative"),
-    ("最適", "superlative"),
-    ("最大", "superlative (the page's 「最大の理由」)"),
-    ("最善", "superlative"),
-    ("最先端", "superlative"),
-    ("一番", "superlative"),
-    (r"no\.?\s*1(?![0-9])", "superlative (No.1)"),
-    ("ナンバーワン", "superlative"),
-    ("唯一", "superlative"),
-    ("圧倒的", "superlative (the page's 「圧倒的に有利」)"),
-    ("劇的", "exaggeration"),
-    ("画期的", "exaggeration"),
-    ("優れた", "comparison with other treatments (the page's 「最も優れた選択肢」)"),
-    ("優れている", "comparison with other treatments"),
-    ("劣ります", "disparages other products (the page's 「治療効果が劣ります」)"),
-    ("劣る", "disparages other products"),
-    ("有利", "comparison with other treatments (the page's 「圧倒的に有利」)"),
-    ("強力", "exaggeration (the page's 「強力に後押し」)"),
-    ("安価", "price appeal (the page's 「安全かつ安価」)"),
-    ("奇跡", "exaggeration"),
-    # Promises of cure or efficacy.
-    ("絶対", "promise"),
-    ("必ず", "promise"),
-    ("確実に", "promise"),
-    ("確実な", "promise"),
-    ("完治", "promise of cure"),
-    ("根治", "promise of cure"),
-    ("治ります", "promise of cure"),
-    ("治せます", "promise of cure"),
-    ("効果があります", "promise of efficacy: say 期待されています"),
-    ("効果を保証", "promise of efficacy"),
-    ("保証します", "promise"),
-    (r"100\s*(%|パーセント)", "promise (100%)"),
-    # Absolute safety.
-    ("副作用はありません", "absolute safety: say 起こりにくいとされています"),
-    ("副作用がありません", "absolute safety"),
-    ("副作用がない", "absolute safety"),
-    ("副作用のない", "absolute safety"),
-    ("副作用なし", "absolute safety"),
-    ("リスクはありません", "absolute safety: say リスクはゼロではありません"),
-    ("リスクもありません", "absolute safety (the page's 「リスクもありません」)"),
-    ("リスクがありません", "absolute safety"),
-    ("安全です", "absolute safety: say 比較的安全性が高いと考えられています"),
-    ("安心安全", "absolute safety"),
-]
-
-# The minimum the guideline review asked for: each must be caught by the list above.
+# The minimum the guideline review asked for: each must be caught by knowledge.compliance.FORBIDDEN.
 REQUIRED_EXAMPLES = [
     "最も", "最高", "最適", "一番", "No.1", "ナンバーワン", "絶対", "必ず", "確実に", "完治",
     "治ります", "副作用はありません", "副作用がない", "100%", "圧倒的", "劇的", "画期的", "優れた",
@@ -75,30 +25,13 @@ REQUIRED_EXAMPLES = [
 # Topics whose answers talk about effects: they must mention 個人差 and 医師に相談.
 EFFECT_TOPICS = {
     "what_is", "mechanism", "components", "benefits", "efficacy", "difference",
-    "comparison_exosome_prp", "combination", "indications", "schedule", "how_to_choose", "outlook",
+    "combination", "indications", "schedule", "how_to_choose", "outlook",
 }
 EFFECT_PREFIXES = ("component_", "difference_", "indication_")
 INDIVIDUAL_DIFFERENCE = re.compile("個人差")
 ASK_THE_DOCTOR = re.compile(r"医師[^。]{0,20}相談")
 
 TOPICS = parse_topics(load_knowledge())
-
-
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-PATTERNS = [(re.compile(normalise(pattern)), pattern, reason) for pattern, reason in FORBIDDEN]
-
-
-def violations(text: str) -> List[str]:
-    found = []
-    normalised = normalise(text)
-    for regex, pattern, reason in PATTERNS:
-        match = regex.search(normalised)
-        if match:
-            found.append(f"「{match.group()}」 ({reason})")
-    return found
 
 
 def domain_texts() -> Iterator[Tuple[str, str]]:
@@ -116,8 +49,12 @@ def knowledge_texts() -> Iterator[Tuple[str, str]]:
         yield f"answers.yml {topic.id} title", topic.title
         yield f"answers.yml {topic.id} answer", topic.answer
         yield f"answers.yml {topic.id} detail", topic.detail
-        if topic.source:
-            yield f"answers.yml {topic.id} source", topic.source
+        for source in topic.sources:
+            yield f"answers.yml {topic.id} source", source
+        for lang, text in topic.translations.items():
+            yield f"answers.yml {topic.id} translation {lang}", text
+    for name, text in load_knowledge().get("phrases", {}).items():
+        yield f"answers.yml phrase {name}", text
 
 
 def clinic_texts() -> Iterator[Tuple[str, str]]:

@@ -13,8 +13,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.answers import MORE_DETAIL_BUTTON
-from actions.knowledge import (
+from actions.choice import MORE_DETAIL_BUTTON
+from knowledge import (
     BUTTON_TITLE_MAX,
     ROOT,
     KnowledgeBase,
@@ -22,6 +22,7 @@ from actions.knowledge import (
     load_knowledge,
     parse_topics,
 )
+from knowledge.page import PAGE_FILE, headings, passages
 
 # The shared brief's table "Knowledge-base topics": topic id -> (intent, entities).
 BRIEF_TOPICS: Dict[str, Tuple[str, Dict[str, List[str]]]] = {
@@ -34,11 +35,14 @@ BRIEF_TOPICS: Dict[str, Tuple[str, Dict[str, List[str]]]] = {
     "component_microvesicle": ("ask_components", {"component": ["マイクロベシクル"]}),
     "benefits": ("ask_benefits", {}),
     "efficacy": ("ask_efficacy", {}),
+    "effect_timing": ("ask_effect_timing", {}),
     "safety": ("ask_safety", {}),
     "difference": ("ask_difference", {}),
     "difference_stem_cell": ("ask_difference", {"therapy": ["幹細胞治療"]}),
     "difference_nk": ("ask_difference", {"therapy": ["NK細胞療法"]}),
-    "comparison_exosome_prp": ("ask_difference", {"therapy": ["エクソソーム", "PRP"]}),
+    "difference_prp": ("ask_difference", {"therapy": ["PRP"]}),
+    "difference_exosome": ("ask_difference", {"therapy": ["エクソソーム"]}),
+    "difference_supernatant": ("ask_difference", {"therapy": ["培養上清液"]}),
     "combination": ("ask_combination", {}),
     "indications": ("ask_indications", {}),
     "indication_cancer": ("ask_indications", {"condition": ["がん"]}),
@@ -59,7 +63,10 @@ BRIEF_TOPICS: Dict[str, Tuple[str, Dict[str, List[str]]]] = {
         {"condition": ["関節リウマチ", "変形性関節症", "炎症性腸疾患", "慢性炎症"]},
     ),
     "manufacturing": ("ask_manufacturing", {}),
+    "origin": ("ask_origin", {}),
     "administration": ("ask_administration", {}),
+    "administration_routes": ("ask_administration", {"route": ["点鼻", "塗布", "吸入", "経口"]}),
+    "visit_flow": ("ask_visit_flow", {}),
     "schedule": ("ask_schedule", {}),
     "pain": ("ask_pain", {}),
     "how_to_choose": ("ask_how_to_choose", {}),
@@ -69,6 +76,7 @@ BRIEF_TOPICS: Dict[str, Tuple[str, Dict[str, List[str]]]] = {
     "booking": ("ask_booking", {}),
     "hours_access": ("ask_hours_access", {}),
     "eligibility": ("ask_eligibility", {}),
+    "aftercare": ("ask_aftercare", {}),
     "human": ("request_human", {}),
     "out_of_scope": ("out_of_scope", {}),
     "emergency": ("report_emergency", {}),
@@ -81,6 +89,7 @@ OFF_PAGE = {
     "booking",
     "hours_access",
     "eligibility",
+    "aftercare",
     "human",
     "out_of_scope",
     "emergency",
@@ -93,8 +102,9 @@ CANONICAL = {
         "肌の若返り", "薄毛", "疲労", "やけど", "糖尿病性潰瘍", "床ずれ", "難治性の傷",
         "関節リウマチ", "変形性関節症", "炎症性腸疾患", "慢性炎症",
     },
-    "therapy": {"幹細胞治療", "NK細胞療法", "エクソソーム", "PRP"},
+    "therapy": {"幹細胞治療", "NK細胞療法", "エクソソーム", "PRP", "培養上清液"},
     "component": {"成長因子", "サイトカイン", "エクソソーム", "マイクロベシクル"},
+    "route": {"点鼻", "塗布", "吸入", "経口", "点眼"},
 }
 
 # Intents action_answer_topic answers, as the brief lists them (used when data/rules is absent).
@@ -103,7 +113,7 @@ BRIEF_ANSWERED_INTENTS = {
 }
 
 PLACEHOLDERS = {"clinic_name", "phone", "emergency_phone", "booking_url", "hours", "billing_note"}
-PAGE = ROOT.parent / "shared" / "content" / "secretome_therapy.ja.txt"
+SHARED_PAGE = ROOT.parent / "shared" / "content" / "secretome_therapy.ja.txt"
 
 SENTENCE_END = re.compile(r"[。？！?!]")
 ANSWER_SENTENCES = (2, 4)
@@ -116,7 +126,7 @@ MARKDOWN = re.compile(r"\*\*|__|`|\[[^\]]*\]\([^)]*\)|^\s*(#|[-*+] )", re.MULTIL
 
 DATA = load_knowledge()
 TOPICS = parse_topics(DATA)
-KB = KnowledgeBase(TOPICS, load_clinic(), DATA.get("menu") or ())
+KB = KnowledgeBase(TOPICS, load_clinic(), DATA.get("menu") or (), DATA.get("phrases"))
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 
 
@@ -134,10 +144,6 @@ def answered_intents() -> Set[str]:
                 if "intent" in step and following.get("action") == "action_answer_topic":
                     intents.add(step["intent"])
     return intents or BRIEF_ANSWERED_INTENTS
-
-
-def page_headings() -> Set[str]:
-    return {line.strip() for line in PAGE.read_text(encoding="utf-8").splitlines() if line.strip()}
 
 
 def placeholders(text: str) -> Set[str]:
@@ -158,6 +164,7 @@ def test_every_topic_of_the_brief_exists_with_its_intent_and_entities():
         topic = KB.get(topic_id)
         assert topic.intent == intent, topic_id
         assert topic.entities == entities, topic_id
+        assert topic.intent in topic.entity_intents, topic_id
 
 
 def test_no_topic_outside_the_brief():
@@ -223,11 +230,19 @@ def test_payload_parses_back_to_the_intent_and_canonical_entities(topic):
 
 
 @pytest.mark.parametrize("topic", [t for t in TOPICS if t.entities], ids=lambda t: t.id)
-def test_find_returns_the_topic_for_each_of_its_entity_values(topic):
+def test_find_returns_the_topic_for_each_of_its_entity_values_and_intents(topic):
     for name, values in topic.entities.items():
         for value in values:
             assert value in CANONICAL[name], (topic.id, name, value)
-            assert KB.find(topic.intent, {name: value}) is topic, (name, value)
+            for intent in topic.entity_intents:
+                assert intent in DOMAIN.intents, (topic.id, intent)
+                assert KB.find(intent, {name: value}) is topic, (intent, name, value)
+
+
+def test_entities_never_take_over_questions_the_page_does_not_answer():
+    for topic in TOPICS:
+        if topic.entities:
+            assert not set(topic.entity_intents) & {t.intent for t in TOPICS if not t.on_page}, topic.id
 
 
 def test_unknown_entity_value_falls_back_to_the_general_topic():
@@ -242,17 +257,33 @@ def test_unknown_entity_value_falls_back_to_the_general_topic():
 def test_on_page_topics_name_a_source_and_off_page_topics_do_not():
     for topic in TOPICS:
         if topic.id in OFF_PAGE:
-            assert topic.source is None, topic.id
+            assert not topic.sources, topic.id
         else:
-            assert topic.source, f"{topic.id} is on the page but names no source"
+            assert topic.sources, f"{topic.id} is on the page but names no source"
 
 
-@pytest.mark.skipif(not PAGE.exists(), reason=f"{PAGE} is not beside the repository")
 def test_sources_are_headings_of_the_page():
-    headings = page_headings()
+    page = set(headings())
     for topic in TOPICS:
-        if topic.source:
-            assert topic.source in headings, (topic.id, topic.source)
+        for source in topic.sources:
+            assert source in page, (topic.id, source)
+
+
+@pytest.mark.skipif(not SHARED_PAGE.exists(), reason=f"{SHARED_PAGE} is not beside the repository")
+def test_the_page_in_the_repository_is_the_clinics_page():
+    assert PAGE_FILE.read_bytes() == SHARED_PAGE.read_bytes(), "copy shared/content's page to knowledge/"
+
+
+def test_page_passages_are_quotable_and_under_a_heading():
+    from knowledge.compliance import violations
+
+    found = passages()
+    assert len(found) > 50
+    for passage in found:
+        assert passage.section in headings() and passage.text.endswith("。"), passage
+        assert not violations(passage.text) and not violations(passage.section), passage
+    # the comparison table and the link line are not passages
+    assert not any("含むが少量" in p.text or p.text.endswith("こちら") for p in found)
 
 
 def test_off_page_answers_give_the_clinic_phone():
@@ -266,9 +297,12 @@ def test_off_page_answers_give_the_clinic_phone():
 
 def test_placeholders_are_the_clinic_ones():
     for topic in TOPICS:
-        for text in texts(topic) + [topic.title]:
+        for text in texts(topic) + [topic.title] + list(topic.translations.values()):
             assert placeholders(text) <= PLACEHOLDERS, (topic.id, placeholders(text) - PLACEHOLDERS)
         assert not placeholders(topic.title), f"{topic.id}: no placeholder in a button title"
+    phrase_values = {"title", "sources", "section", "max_chars"}
+    for name, text in KB.phrases.items():
+        assert placeholders(text) <= PLACEHOLDERS | phrase_values, (name, placeholders(text))
 
 
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.id)
@@ -355,6 +389,9 @@ def test_rendering_fills_every_placeholder_with_the_clinic_values(clinic_kb):
 
 def test_rendering_with_the_committed_clinic_file_leaves_no_placeholder():
     for topic in TOPICS:
-        for text in texts(topic):
+        for text in texts(topic) + list(topic.translations.values()):
             rendered = KB.render(text)
             assert "{" not in rendered and "}" not in rendered, topic.id
+    for name in KB.phrases:
+        rendered = KB.phrase(name, title="t", sources="s", section="s", max_chars=500)
+        assert "{" not in rendered and "}" not in rendered, name

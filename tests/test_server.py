@@ -2,7 +2,7 @@
 import pytest
 import requests
 
-from actions.knowledge import knowledge_base
+from knowledge import knowledge_base
 
 KB = knowledge_base()
 

@@ -1,4 +1,4 @@
-from actions.knowledge import knowledge_base
+from knowledge import knowledge_base
 from actions.safety import ActionEmergency
 from tests.channels.standins import serve, slack_responder
 from tests.conftest import make_tracker

@@ -13,7 +13,7 @@ import yaml
 
 from channels.line import LineInput
 
-from actions.knowledge import knowledge_base
+from knowledge import knowledge_base
 from channels.credentials import active_credentials
 from channels.line_messages import (
     MAX_LABEL,

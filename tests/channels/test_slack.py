@@ -12,7 +12,7 @@ import pytest
 import requests
 import yaml
 
-from actions.knowledge import knowledge_base
+from knowledge import knowledge_base
 from channels.credentials import active_credentials
 from tests.channels.standins import StandIn, serve, slack_responder, slack_signature, tracker_events, user_texts
 from tests.stack import MODEL, ROOT, Stack, start_stack

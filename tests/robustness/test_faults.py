@@ -29,7 +29,7 @@ from typing import List
 import pytest
 import requests
 
-from actions.knowledge import knowledge_base
+from knowledge import knowledge_base
 from channels.guard import Guard
 from tests.cluster import (
     fresh_database,

@@ -27,7 +27,7 @@ import yaml
 from playwright.sync_api import Page, expect, sync_playwright
 from socketio import AsyncServer
 
-from actions.knowledge import knowledge_base
+from knowledge import knowledge_base
 from tests.stack import MODEL, ROOT, Stack, free_port, start_stack, wait_for
 
 WEB = ROOT / "web"

@@ -1,6 +1,8 @@
-"""The knowledge base (knowledge/answers.yml) and the clinic's contact details (clinic.yml).
+"""What the assistant knows: the knowledge base (knowledge/answers.yml: topics, the chat's own
+sentences), the clinic's page it rests on (knowledge/page.py) and the clinic's contact details
+(clinic.yml).
 
-Both are read once per process. Answers may use the placeholders {clinic_name}, {phone},
+All are read once per process. Texts may use the placeholders {clinic_name}, {phone},
 {emergency_phone}, {booking_url}, {hours} and {billing_note}; they are filled from clinic.yml,
 overridden by the CLINIC_* environment variables.
 """
@@ -11,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -30,14 +32,17 @@ class Topic:
     intent: str
     answer: str
     detail: str
-    source: Optional[str]
+    sources: Tuple[str, ...] = ()  # headings of the clinic's page the answer rests on
     followups: Sequence[str] = ()
     entities: Dict[str, List[str]] = field(default_factory=dict)
+    # intents for which a matching entity value picks this topic (what-is + PRP -> the PRP topic)
+    entity_intents: Tuple[str, ...] = ()
+    translations: Dict[str, str] = field(default_factory=dict)  # language code -> answer
 
     @property
     def on_page(self) -> bool:
-        """True when the answer comes from the clinic's page (a `source` section is named)."""
-        return bool(self.source)
+        """True when the answer comes from the clinic's page (it names the page sections)."""
+        return bool(self.sources)
 
     def payload(self) -> str:
         """The message a quick-reply button sends to reach this topic."""
@@ -48,10 +53,17 @@ class Topic:
 
 
 class KnowledgeBase:
-    def __init__(self, topics: Sequence[Topic], clinic: Dict[str, str], menu: Sequence[str] = ()):
+    def __init__(
+        self,
+        topics: Sequence[Topic],
+        clinic: Dict[str, str],
+        menu: Sequence[str] = (),
+        phrases: Optional[Dict[str, str]] = None,
+    ):
         self.topics = {t.id: t for t in topics}
         self.clinic = clinic
         self.menu = list(menu)
+        self.phrases = dict(phrases or {})
         if len(self.topics) != len(topics):
             raise ValueError("duplicate topic id in the knowledge base")
 
@@ -59,23 +71,35 @@ class KnowledgeBase:
         return self.topics.get(topic_id)
 
     def find(self, intent: str, entities: Dict[str, str]) -> Optional[Topic]:
-        """The topic for an intent: the one whose entity values match, else the intent's general one."""
+        """The topic for an intent and the entities found with it.
+
+        A topic whose entity value was found wins when the intent is one of its `entity_intents`
+        (PRP asked about with "what is", "benefits" or "difference" all reach the PRP topic);
+        otherwise the intent's general topic (the one without entities)."""
         general = None
         for topic in self.topics.values():
-            if topic.intent != intent:
-                continue
-            if not topic.entities:
+            if topic.entities and intent in topic.entity_intents:
+                if any(entities.get(name) in values for name, values in topic.entities.items()):
+                    return topic
+            elif topic.intent == intent and not topic.entities:
                 general = general or topic
-            elif any(entities.get(name) in values for name, values in topic.entities.items()):
-                return topic
         return general
 
     def for_intent(self, intent: str) -> List[Topic]:
         return [t for t in self.topics.values() if t.intent == intent]
 
-    def render(self, text: str) -> str:
-        values = {f"clinic_{k}" if k == "name" else k: v for k, v in self.clinic.items()}
-        return text.strip().format_map(values)
+    def render(self, text: str, **values: str) -> str:
+        """`text` with the clinic's details (and any `values`) filled in."""
+        clinic = {f"clinic_{k}" if k == "name" else k: v for k, v in self.clinic.items()}
+        return text.strip().format_map({**clinic, **values})
+
+    def phrase(self, name: str, **values: Any) -> str:
+        """One of the chat's own sentences (knowledge/answers.yml `phrases`), filled in."""
+        return self.render(self.phrases[name], **{k: str(v) for k, v in values.items()})
+
+    def source_line(self, topic: Topic) -> str:
+        """「出典」 line naming the page sections of an answer; empty for answers not from the page."""
+        return self.phrase("source", sources="」「".join(topic.sources)) if topic.sources else ""
 
     def buttons(self, topic_ids: Sequence[str]) -> List[Dict[str, str]]:
         return [
@@ -106,6 +130,7 @@ def parse_topics(data: Dict) -> List[Topic]:
             name: values if isinstance(values, list) else [values]
             for name, values in (raw.get("entities") or {}).items()
         }
+        sources = raw.get("source") or ()
         topics.append(
             Topic(
                 id=raw["id"],
@@ -113,9 +138,11 @@ def parse_topics(data: Dict) -> List[Topic]:
                 intent=raw["intent"],
                 answer=raw["answer"],
                 detail=raw.get("detail") or raw["answer"],
-                source=raw.get("source"),
+                sources=tuple([sources] if isinstance(sources, str) else sources),
                 followups=tuple(raw.get("followups") or ()),
                 entities=entities,
+                entity_intents=tuple(raw.get("intents") or [raw["intent"]]),
+                translations=dict(raw.get("translations") or {}),
             )
         )
     return topics
@@ -124,4 +151,4 @@ def parse_topics(data: Dict) -> List[Topic]:
 @lru_cache(maxsize=1)
 def knowledge_base() -> KnowledgeBase:
     data = load_knowledge()
-    return KnowledgeBase(parse_topics(data), load_clinic(), data.get("menu") or ())
+    return KnowledgeBase(parse_topics(data), load_clinic(), data.get("menu") or (), data.get("phrases"))

@@ -1,0 +1,162 @@
+"""Our understanding components on their own: entities in patients' words, question segments, the
+page search, the language of a message (real ja_ginza / Sudachi where tokens are needed)."""
+import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from japanese_nlu import language
+from japanese_nlu.components import GinzaNLP, SudachiTokenizer
+from japanese_nlu.entities import EntityMatcher, Matcher, rules_from
+from japanese_nlu.page_search import PageSearch
+from japanese_nlu.segments import SEGMENT_OF, QuestionSegments, QuestionSplitter, split_questions
+from japanese_nlu.text import fold, fold_with_offsets
+from knowledge import ROOT
+
+MATCHER = Matcher(rules_from(load_data(str(ROOT / "data" / "nlu"))))
+
+
+def values(text):
+    return {(e["entity"], e["value"]) for e in MATCHER.entities(text)}
+
+
+# ---------------------------------------------------------------- folding
+
+
+def test_fold_ignores_width_case_and_kana_and_keeps_offsets():
+    assert fold("ＰＲＰ") == fold("prp") == "prp"
+    assert fold("エクソソーム") == fold("ｴｸｿｿｰﾑ") == fold("えくそそーむ")
+    folded, offsets = fold_with_offsets("ﾃﾞｰﾀ")
+    assert folded == "でーた" and offsets == [0, 2, 3]
+
+
+# ---------------------------------------------------------------- entities
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("幹細胞を点滴で入れるのと何が違う?", ("therapy", "幹細胞治療")),
+    ("脂肪由来の幹細胞の治療と比べると?", ("therapy", "幹細胞治療")),
+    ("幹細胞と、幹細胞を育てた液って別物?", ("therapy", "幹細胞治療")),
+    ("血小板を使う治療ってどういうもの?", ("therapy", "PRP")),
+    ("ｐｒｐとの違い", ("therapy", "PRP")),
+    ("NK細胞を増やして戻す治療との違い", ("therapy", "NK細胞療法")),
+    ("順化培養液とは違うの", ("therapy", "培養上清液")),
+    ("エクソソーム点滴と同じ？", ("therapy", "エクソソーム")),
+    ("鼻からスプレーで入れられる？", ("route", "点鼻")),
+    ("肌に直接塗るタイプは？", ("route", "塗布")),
+    ("ひざの痛みにも効く？", ("condition", "変形性関節症")),
+    ("ガンにききますか", ("condition", "がん")),
+    ("さいとかいんって何", ("component", "サイトカイン")),
+])
+def test_entities_in_patients_words_get_their_canonical_value(text, expected):
+    assert expected in values(text)
+
+
+@pytest.mark.parametrize("text", ["幹細胞培養液の点滴ってなに", "幹細胞が出した成分だけを使うの？", "幹細胞上清液について"])
+def test_the_fluid_stem_cells_grew_in_is_not_stem_cell_therapy(text):
+    assert ("therapy", "幹細胞治療") not in values(text)
+
+
+def test_entities_point_at_the_words_the_patient_wrote():
+    [entity] = [e for e in MATCHER.entities("えーと、ＰＲＰとの違いは") if e["entity"] == "therapy"]
+    assert (entity["start"], entity["end"], entity["text"], entity["value"]) == (4, 7, "ＰＲＰ", "PRP")
+
+
+def test_the_longest_match_wins():
+    assert values("パーキンソン病") == {("condition", "パーキンソン病")}
+
+
+def test_the_component_trains_persists_and_loads(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("entities")
+    matcher = EntityMatcher.create({}, storage, resource, None)
+    data = load_data(str(ROOT / "data" / "nlu" / "lookups.yml")).merge(
+        load_data(str(ROOT / "data" / "nlu" / "synonyms.yml")), load_data(str(ROOT / "data" / "nlu" / "patterns.yml")))
+    matcher.train(data)
+    loaded = EntityMatcher.load({}, storage, resource, None)
+    message = Message({TEXT: "血小板を使う治療は？"})
+    loaded.process([message])
+    assert [(e["entity"], e["value"], e["extractor"]) for e in message.get("entities")] == [
+        ("therapy", "PRP", "EntityMatcher")]
+
+
+# ---------------------------------------------------------------- question segments
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("副作用はある?あと何回くらい通うの", ["副作用はある?", "あと何回くらい通うの"]),
+    ("安全性とかリスクってどうなの? あと頻度も", ["安全性とかリスクってどうなの?", "あと頻度も"]),
+    ("痛みとか副作用ってありますか、あと費用も知りたい", ["痛みとか副作用ってありますか", "あと費用も知りたい"]),
+    ("母が78歳です。パーキンソン病ですが効きますか？", ["母が78歳です。パーキンソン病ですが効きますか？"]),
+    ("副作用が心配で…", ["副作用が心配で…"]),
+    ("点滴の後、また熱が出たらどうすればいい？", ["点滴の後、また熱が出たらどうすればいい？"]),
+    ("効果は？費用は？保険は？通院回数は？", ["効果は？", "費用は？", "保険は？"]),
+])
+def test_split_questions(text, expected):
+    assert split_questions(text) == expected
+
+
+def test_segments_ride_through_the_pipeline_and_come_back_as_a_summary():
+    message = Message({TEXT: "副作用はある?あと何回くらい通うの"})
+    messages = QuestionSplitter().process([message])
+    assert len(messages) == 3 and [m.get(SEGMENT_OF) for m in messages] == [None, 0, 0]
+    for m, intent in zip(messages, ["nlu_fallback", "ask_safety", "ask_schedule"]):
+        m.set(INTENT, {"name": intent, "confidence": 0.8})
+        m.set(INTENT_RANKING_KEY, [{"name": "nlu_fallback", "confidence": 0.5}, {"name": intent, "confidence": 0.8}])
+    [back] = QuestionSegments().process(messages)
+    assert back is message
+    assert [(s["text"], s["intent"], s["confidence"]) for s in back.get("segments")] == [
+        ("副作用はある?", "ask_safety", 0.8), ("あと何回くらい通うの", "ask_schedule", 0.8)]
+    assert "segments" in back.as_dict(only_output_properties=True)
+
+
+# ---------------------------------------------------------------- page search
+
+
+@pytest.fixture(scope="module")
+def search(tmp_path_factory):
+    nlp = GinzaNLP.create({}, None, None, None)
+    storage = LocalModelStorage(tmp_path_factory.mktemp("page"))
+    component = PageSearch.create({}, storage, Resource("page"), None)
+    component.train(TrainingData(), nlp.provide())
+    loaded = PageSearch.load({}, storage, Resource("page"), None)
+
+    def run(text):
+        message = Message({TEXT: text})
+        nlp.process([message], nlp.provide())
+        SudachiTokenizer(SudachiTokenizer.get_default_config()).process([message])
+        loaded.process([message], nlp.provide())
+        return message.get("page_passages") or []
+    return run
+
+
+@pytest.mark.parametrize("text, section", [
+    ("製剤は冷凍で保存するんですか", "セクレトームの採取から投与までの流れ"),
+    ("点滴は何分くらいかかる？", "投与方法の選択肢(点滴・局所注射)"),
+    ("NK細胞療法は何をする治療？", "セクレトームと幹細胞移植・免疫細胞療法との違い"),
+])
+def test_page_search_finds_the_passage_that_answers_among_its_candidates(search, text, section):
+    found = search(text)
+    assert section in [c["section"] for c in found]
+    assert all(c["score"] > 0 and c["text"] and len(c["text"]) <= 200 for c in found)
+    assert [c["score"] for c in found] == sorted((c["score"] for c in found), reverse=True)
+
+
+def test_page_search_finds_nothing_for_a_message_without_content_words(search):
+    assert search("こんにちは") == []
+
+
+# ---------------------------------------------------------------- language
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("副作用はありますか", "ja"), ("値段", "ja"), ("PRPとの違い", "ja"), ("I can't breathe", "en"),
+    ("打完针以后胸口很痛", "zh"), ("숨을 쉴 수가 없어요", "ko"), ("Tôi bị khó thở", "vi"),
+    ("No puedo respirar", "es"), ("Estou com falta de ar", "pt"), ("Hindi ako makahinga", "tl"),
+    ("😀😀", None), ("", None),
+])
+def test_language_of_a_message(text, lang):
+    assert language.detect(text) == lang
