@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install validate train web browser run shell console staff-user export-corrections purge test test-stories bench load clean
+.PHONY: help install validate train web browser run shell console staff-user export-corrections purge test test-stories bench heldout tune load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -77,6 +77,12 @@ test-stories: install train ## conversation tests: tests/test_stories.yml
 
 bench: install ## NLU benchmark: ours vs Rasa's stock pipelines vs TF-IDF (table + results/bench/)
 	$(BIN)/python -m bench.nlu
+
+heldout: install train ## held-out sets of independent authors, end to end, with every miss
+	$(BIN)/python -m bench.heldout --misses
+
+tune: install ## validation splits of data/ for the classifier options and answer-choice thresholds
+	$(BIN)/python -m bench.tune --seeds 0,1,2
 
 load: install train ## load test: 50 conversations x 20 messages, PostgreSQL + Redis, 1 and 2 Rasa servers
 	$(BIN)/python -m bench.load

@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
@@ -48,6 +49,12 @@ class HeldoutSet:
     kind: str  # "topics" or "emergency"
     rows: List[Row]
     header: List[str] = field(default_factory=list)
+
+
+def question_key(text: str) -> str:
+    """A message without width, case, spaces or punctuation: two messages with the same key are the
+    same question (used to keep held-out questions out of the training data)."""
+    return re.sub(r"[\s。、．，.,!?！？…・〜~ー]", "", unicodedata.normalize("NFKC", text).lower())
 
 
 def load_set(path: Path) -> HeldoutSet:

@@ -34,6 +34,8 @@ from typing import Dict, List, Optional
 
 import yaml
 
+from bench.heldout import load_sets, score_emergency, score_topics
+from bench.heldout import table as heldout_table
 from bench.common import (
     DATA, FALLBACK, HELDOUT, NLU_DATA, OOS, OUR_CONFIG, ROOT, SCORING_NOTE, Example, action_server,
     condition_values, dump_json, latency_summary, load_examples, missing_training_files,
@@ -137,6 +139,10 @@ def measure_rasa(row: str, model: Dict, heldout: List[Example], workdir: Path, a
             })
         log(f"{row}: parsed {len(heldout)} held-out messages")
 
+        heldout_sets = load_sets()
+        set_parses = [parse(r.text) for s in heldout_sets for r in s.rows]
+        log(f"{row}: parsed {len(set_parses)} messages of {len(heldout_sets)} held-out sets")
+
         for text in ["こんにちは", "副作用はありますか", "費用はいくら？", "ありがとう", "さようなら"]:
             webhook("bench-warmup", text)
         webhook_seconds, silent = [], 0
@@ -150,11 +156,26 @@ def measure_rasa(row: str, model: Dict, heldout: List[Example], workdir: Path, a
 
     return {
         "predictions": predictions,
+        "heldout_sets": score_sets(heldout_sets, set_parses),
         "parse": latency_summary(parse_seconds),
         "webhook": {**latency_summary(webhook_seconds), "messages_without_reply": silent},
         "rss_bytes": rss,
         "ready_seconds": server.ready_seconds,
     }
+
+
+def score_sets(sets, parses: List[Dict]) -> Dict[str, Dict]:
+    """The held-out sets of tests/heldout/ scored end to end through actions.choice (bench.heldout)."""
+    from knowledge import knowledge_base
+
+    kb = knowledge_base()
+    remaining = iter(parses)
+    scores = {}
+    for s in sets:
+        mine = [next(remaining) for _ in s.rows]
+        scorer = score_emergency if s.kind == "emergency" else score_topics
+        scores[s.name] = {"kind": s.kind, **scorer(s.rows, mine, kb)}
+    return scores
 
 
 def run_tfidf(train: List[Example], heldout: List[Example], workdir: Path) -> Dict:
@@ -188,8 +209,22 @@ def run_tfidf(train: List[Example], heldout: List[Example], workdir: Path) -> Di
             "intent": str(model.classes_[best]), "confidence": float(probabilities[best]),
             "gold_conditions": example.conditions, "conditions": None,
         })
+
+    def parse(text: str) -> Dict:
+        """A Rasa-like parse (intent, ranking; no entities, segments or passages), with the same
+        fallback threshold as config.yml, so actions.choice can answer from it."""
+        probabilities = model.predict_proba([text])[0]
+        ranking = sorted(({"name": str(c), "confidence": float(p)} for c, p in zip(model.classes_, probabilities)),
+                         key=lambda r: -r["confidence"])
+        top = ranking[0]
+        confident = top["confidence"] >= 0.5 and top["confidence"] - ranking[1]["confidence"] >= 0.1
+        intent = top if confident else {"name": FALLBACK, "confidence": 0.5}
+        return {"text": text, "intent": intent, "intent_ranking": ranking[:10], "entities": []}
+
+    sets = load_sets()
     return {
         "predictions": predictions,
+        "heldout_sets": score_sets(sets, [parse(r.text) for s in sets for r in s.rows]),
         "train_seconds": train_seconds,
         "model_bytes": path.stat().st_size,
         "parse": latency_summary(seconds),
@@ -427,7 +462,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             config = materialize_config(row, workdir, args.epochs)
             fingerprint = hashlib.sha1(
                 config.read_bytes()
-                + b"".join(p.read_bytes() for p in sorted(NLU_DATA.glob("*.yml")))
+                + b"".join(p.read_bytes() for p in sorted(NLU_DATA.rglob("*.yml")))
             ).hexdigest()
             saved = workdir / f"{row}.train.json"
             if args.reuse and saved.exists() and (workdir / f"{row}.tar.gz").exists():
@@ -461,6 +496,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         n_oos = sum(e.intent == OOS for e in heldout)
         text = table(summaries, len(heldout), n_oos, len(train), len(leaked),
                      {"sqlite": "SQLite", "memory": "in-memory"}[args.tracker_store])
+        text += "\n\nHeld-out sets of independent authors (tests/heldout/), answered end to end through\n" \
+                "actions.choice (bench/heldout.py explains the scoring):\n"
+        for row in rows:
+            if results[row].get("heldout_sets"):
+                text += f"\n{TITLES[row]}\n" + heldout_table(results[row]["heldout_sets"]) + "\n"
         text += f"\nbench wall time: {time.monotonic() - begun:.0f}s"
         if args.epochs:
             text += f"\nSMOKE TEST: DIET epochs overridden to {args.epochs}; not the benchmark."
@@ -481,6 +521,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             "summaries": summaries,
             "per_intent": {row: reports[row]["per_intent"] for row in rows},
             "latency": {row: {k: results[row].get(k) for k in ("parse", "webhook")} for row in rows},
+            "heldout_sets": {row: results[row].get("heldout_sets") for row in rows},
             "tfidf": {**TFIDF, "ngram_range": list(TFIDF["ngram_range"])},
         })
         log(f"wrote {args.out}/: table.txt, per_intent.md, bench.json, "

@@ -161,16 +161,61 @@ class LongMessageGuard(IntentOverride):
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class EmergencyOverride(IntentOverride):
-    """Sets the intent to `report_emergency` when the text names an emergency symptom.
+    """Sets the intent to `report_emergency` when the message reports an emergency: the lexicon
+    (japanese_nlu/emergency.py) names a current symptom, OR the EmergencyClassifier's probability
+    (japanese_nlu/emergency_classifier.py, Japanese messages only) reaches `classifier_threshold`
+    and the lexicon's reading of the message does not veto it (a symptom it read as negated,
+    hypothetical, a general question, hearsay, history, chronic or figurative; a message that says it
+    is mild, normal or over, names only what the clinic's page calls normal after a treatment, or asks
+    a practical question with no complaint in it).
 
-    Runs last, so it wins over DIET and the FallbackClassifier: an emergency is answered first
-    whatever else the message says. The matched symptom is kept in the parse data for the logs.
+    Runs last, so it wins over DIET, the FallbackClassifier and the "Japanese only" notice: an
+    emergency is answered first whatever else the message says. For staff, the parse data keeps
+      emergency         {"symptom": phrase or None, "source": "lexicon" | "classifier", "probability": p}
+      symptom_mentions  serious symptoms named but not counted ("もし息が苦しくなったら"): the answer
+                        adds its "if this happens, call 119" line.
     """
 
     INTENT = "report_emergency"
+    from japanese_nlu.emergency_classifier import PROBABILITY  # the classifier's message property
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"classifier_threshold": 0.5}
+
+    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+        self._config = {**self.get_default_config(), **(config or {})}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "EmergencyOverride":
+        return cls(config)
 
     def matches(self, message: Message) -> bool:
-        symptom = emergency.detect(message.get(TEXT) or "")
-        if symptom:
-            message.set("emergency_symptom", symptom, add_to_output=True)
-        return bool(symptom)
+        analysis = emergency.analyse(message.get(TEXT) or "")
+        probability = message.get(self.PROBABILITY)
+        if analysis.mentions:
+            message.set("symptom_mentions", analysis.mentions, add_to_output=True)
+        if analysis.symptom:
+            source = "lexicon"
+        elif probability is not None and probability >= self._config["classifier_threshold"] and not analysis.veto:
+            source = "classifier"
+        else:
+            return False
+        message.set(
+            "emergency",
+            {
+                "symptom": analysis.symptom,
+                "source": source,
+                "probability": None if probability is None else round(probability, 3),
+            },
+            add_to_output=True,
+        )
+        if analysis.symptom:  # the former field, still read by older logs and tests
+            message.set("emergency_symptom", analysis.symptom, add_to_output=True)
+        return True

@@ -1,8 +1,12 @@
-"""The emergency-symptom detector (japanese_nlu/emergency.py) on patient phrasings.
+"""The emergency-symptom detector (japanese_nlu/emergency.py) on patient phrasings, alone and
+combined with the learned classifier as EmergencyOverride combines them.
 
 tests/safety/emergency_phrases.yml holds the phrasings:
   emergency / non_emergency                  the lists the detector was tuned on: floors asserted here
   heldout_emergency / heldout_non_emergency  written after tuning: numbers printed, not asserted
+
+The main lists are floors (every emergency fires, precision >= 0.95); so is data/nlu: every
+report_emergency example fires when the lexicon and the classifier are combined.
 
 Recall    = emergency phrasings detected / emergency phrasings
 Precision = detections that are emergencies / all detections (over both lists)
@@ -15,21 +19,23 @@ from typing import Dict, List, Tuple
 import pytest
 import yaml
 
-from japanese_nlu.emergency import detect
+from japanese_nlu.emergency import analyse, detect, findings
 
 PHRASES = Path(__file__).parent / "safety" / "emergency_phrases.yml"
-MIN_RECALL = 0.98
-MIN_PRECISION = 0.90
+CONFIG = Path(__file__).parents[1] / "config.yml"
+DATA = Path(__file__).parents[1] / "data" / "nlu"
+MIN_RECALL = 1.0  # every emergency of the main lists fires (an emergency the lexicon cannot name: emergency_beyond_lexicon)
+MIN_PRECISION = 0.95
 
 
 def _load() -> Dict[str, List[str]]:
     return yaml.safe_load(PHRASES.read_text(encoding="utf-8"))
 
 
-def _score(emergency: List[str], non_emergency: List[str]) -> Tuple[float, float, List[str], List[str]]:
+def _score(emergency: List[str], non_emergency: List[str], detector=detect) -> Tuple[float, float, List[str], List[str]]:
     """(recall, precision, missed emergencies, false alarms with the phrase that fired)."""
-    missed = [text for text in emergency if not detect(text)]
-    false_alarms = [f"{text}  <- {detect(text)!r}" for text in non_emergency if detect(text)]
+    missed = [text for text in emergency if not detector(text)]
+    false_alarms = [f"{text}  <- {detector(text)!r}" for text in non_emergency if detector(text)]
     true_positives = len(emergency) - len(missed)
     recall = true_positives / len(emergency)
     detections = true_positives + len(false_alarms)
@@ -37,8 +43,8 @@ def _score(emergency: List[str], non_emergency: List[str]) -> Tuple[float, float
     return recall, precision, missed, false_alarms
 
 
-def _report(name: str, emergency: List[str], non_emergency: List[str]) -> Tuple[float, float, str]:
-    recall, precision, missed, false_alarms = _score(emergency, non_emergency)
+def _report(name: str, emergency: List[str], non_emergency: List[str], detector=detect) -> Tuple[float, float, str]:
+    recall, precision, missed, false_alarms = _score(emergency, non_emergency, detector)
     lines = [
         f"{name}: recall {recall:.3f} ({len(emergency) - len(missed)}/{len(emergency)}), "
         f"precision {precision:.3f}, false alarms {len(false_alarms)}/{len(non_emergency)}"
@@ -71,6 +77,55 @@ def test_heldout_numbers_are_reported():
     """Not a floor: the held-out lists only show how the detector does on phrasings it was not tuned on."""
     phrases = _load()
     _report("held-out", phrases["heldout_emergency"], phrases["heldout_non_emergency"])
+
+
+@pytest.fixture(scope="module")
+def combined():
+    """lexicon OR (classifier >= the threshold in config.yml and no veto), as EmergencyOverride decides,
+    with the classifier trained on data/nlu (the phrase lists are not in it)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from japanese_nlu.emergency_classifier import EmergencyClassifier, fit, is_japanese
+
+    pipeline = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]
+    threshold = next(c for c in pipeline if c["name"].endswith("EmergencyOverride"))["classifier_threshold"]
+    examples = [m for m in load_data(str(DATA)).intent_examples if is_japanese(m.get("text")) and m.get("intent")]
+    model = fit([m.get("text") for m in examples], [m.get("intent") == "report_emergency" for m in examples],
+                EmergencyClassifier.get_default_config())
+
+    def classifier(text):
+        p = model.probability(text) if is_japanese(text) else None
+        return f"classifier {p:.2f}" if p is not None and p >= threshold and not analyse(text).veto else None
+
+    def detector(text):
+        return detect(text) or classifier(text)
+
+    return detector, classifier
+
+
+def test_combined_with_the_classifier(combined):
+    """The floors hold for the combination too; the classifier alone and the held-out lists are printed."""
+    detector, classifier = combined
+    phrases = _load()
+    for name, detect_with in (("classifier alone", classifier), ("combined", detector)):
+        _report(f"{name}, held-out", phrases["heldout_emergency"], phrases["heldout_non_emergency"], detect_with)
+        recall, precision, report = _report(f"{name}, main", phrases["emergency"], phrases["non_emergency"], detect_with)
+    assert recall >= MIN_RECALL and precision >= MIN_PRECISION, report
+    beyond = phrases["emergency_beyond_lexicon"]
+    missed = [text for text in beyond if not detector(text)]
+    print(f"beyond the lexicon: combined recall {1 - len(missed) / len(beyond):.3f}", *missed, sep="\n  missed: ")
+    assert not any(detect(text) for text in beyond), "caught by the lexicon now: move it to the main list"
+    assert len(missed) <= len(beyond) // 5, missed
+
+
+def test_every_training_emergency_fires(combined):
+    """Every report_emergency example of data/nlu (all languages) fires, lexicon OR classifier."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    detector, _ = combined
+    examples = [m.get("text") for m in load_data(str(DATA)).intent_examples if m.get("intent") == "report_emergency"]
+    missed = [text for text in examples if not detector(text)]
+    assert len(examples) > 300 and not missed, missed
 
 
 # Focused unit tests ------------------------------------------------------------------------------
@@ -127,3 +182,195 @@ def test_low_temperatures_do_not_fire(text):
 
 def test_returns_the_phrase_that_fired():
     assert "じんましん" in detect("点滴のあと、全身にじんましんが出ました")
+
+
+# Round 2: stroke signs, vomiting, confusion, bleeding; analyse(); other languages ----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "母の顔の片方が下がってる",
+        "くちのはしからよだれがたれてる",
+        "急に片方の手に力が入らない",
+        "水も飲めないくらい吐いてる",
+        "祖母が急に家族の顔がわからなくなった",
+        "注射のあとから血が止まらない",
+        "父の顔色が真っ青で、呼んでも返事がない",
+        "ＳＯＳ　母が呼吸してないみたい",
+    ],
+)
+def test_everyday_descriptions_fire(text):
+    assert detect(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "祖母が脳梗塞の後遺症でろれつが回りません。効果はありますか",  # history
+        "点滴中に倒れたりしないか心配です",                            # worry about a possibility
+        "このボット、変なこと言ってる",                                # about the assistant
+        "「助けて」のサインってなんですか",                            # a quoted word
+        "胸焼けがします",                                              # heartburn
+    ],
+)
+def test_everyday_non_emergencies_do_not_fire(text):
+    assert detect(text) is None
+
+
+def test_analyse_reports_mentions_and_the_veto():
+    hypothetical = analyse("もし息が苦しくなったらどうすればいいですか")
+    assert hypothetical.symptom is None and hypothetical.mentions == ["息が苦し"] and hypothetical.veto == "hypothetical"
+    report = analyse("点滴のあと息が苦しい")
+    assert report.symptom == "息が苦し" and report.veto is None
+    assert analyse("注射したところが少し赤いです").veto == "mild"
+    assert analyse("熱は朝には下がりました").veto == "resolved"
+    assert analyse("料金はいくら？").veto == "no_symptom_words"
+    assert analyse("母がなんだか変で、目が合わない").veto is None  # no opinion: the classifier decides
+    assert analyse("胸がいっぱいです").veto == "figurative"  # an idiom
+    # vague complaints without the treatment are not warnings the patient needs
+    assert analyse("経済的に苦しい").mentions == []
+
+
+def test_findings_say_why_a_symptom_did_not_count():
+    reasons = {(f.phrase, f.reason) for f in findings("熱はないけど、もし息が苦しくなったら？")}
+    assert ("息が苦し", "hypothetical") in reasons
+
+
+FOREIGN_EMERGENCIES = {
+    "en": ["I can't breathe", "my throat is closing", "chest pain since the infusion", "he is having a seizure",
+           "her face is drooping", "lips swelling after the drip", "the bleeding won't stop",
+           "I can't keep water down", "temperature 103 F", "call an ambulance"],
+    "zh": ["呼吸困难，快叫救护车", "她说话不清楚，脸歪了", "全身起荨麻疹"],
+    "ko": ["숨이 막혀요", "가슴이 아파요", "엄마가 쓰러졌는데 안 깨어나요"],
+    "vi": ["Tôi bị khó thở", "Đau ngực quá", "Mẹ tôi ngất xỉu"],
+    "pt": ["Não consigo respirar", "Ela desmaiou", "Dor forte no peito"],
+    "es": ["No puedo respirar", "Se desmayó y no despierta", "Me duele mucho el pecho"],
+    "tl": ["Hindi ako makahinga", "Masakit ang dibdib ko", "Nahimatay si nanay"],
+    "id": ["Saya sesak napas", "Ibu pingsan", "Dada sakit sekali"],
+    "ne": ["सास फेर्न सकिनँ", "छाती धेरै दुख्यो", "आमा बेहोस हुनुभयो"],
+    "th": ["หายใจไม่ออก", "เจ็บหน้าอกมาก", "แม่เป็นลม เรียกไม่ตื่น"],
+}
+FOREIGN_NON_EMERGENCIES = {
+    "en": ["How likely is anaphylaxis?", "If I feel unwell during the infusion, will you stop?",
+           "What should I do if I can't breathe?", "no chest pain or breathing problems",
+           "I had hives years ago, is that a problem?", "the waiting list is killing me lol",
+           "my heart skipped a beat when I saw the price", "Can it cause chest pain?",
+           "Is fainting a common side effect?", "I had a fever of 39 last week but it's gone now",
+           "Can you help me choose a plan?", "in an emergency who do I call?"],
+    "zh": ["会不会有过敏反应？", "如果呼吸困难怎么办？", "以前有过荨麻疹，可以做吗？"],
+    "ko": ["알레르기 반응이 생길 수 있나요?", "만약 숨이 차면 어떻게 해요?"],
+    "vi": ["Có thể bị khó thở không?", "Nếu bị sốt cao thì sao?"],
+    "pt": ["Se eu tiver falta de ar, o que faço?", "Tem risco de reação alérgica?"],
+    "es": ["¿Puede causar dificultad para respirar?", "Si tengo fiebre alta, ¿qué hago?"],
+    "tl": ["Kung hindi ako makahinga, ano ang gagawin?", "May side effects ba na pantal?"],
+    "id": ["Apakah bisa menyebabkan sesak napas?", "Kalau demam tinggi, bagaimana?"],
+    "ne": ["यदि सास फेर्न गाह्रो भयो भने के गर्ने?"],
+    "th": ["ถ้าหายใจไม่ออกต้องทำอย่างไร", "มีผลข้างเคียงเป็นผื่นลมพิษไหม"],
+}
+
+
+@pytest.mark.parametrize("lang,text", [(lang, t) for lang, texts in FOREIGN_EMERGENCIES.items() for t in texts])
+def test_foreign_emergencies_fire(lang, text):
+    assert detect(text), [(f.group, f.phrase, f.reason, f.language) for f in findings(text)]
+
+
+@pytest.mark.parametrize("lang,text", [(lang, t) for lang, texts in FOREIGN_NON_EMERGENCIES.items() for t in texts])
+def test_foreign_questions_do_not_fire(lang, text):
+    assert detect(text) is None, [(f.group, f.phrase, f.reason, f.language) for f in findings(text)]
+
+
+# Round 3: false alarms found by an independent check; each check by the reason it gives ---------------
+
+
+def _reasons(text):
+    return {f.reason for f in findings(text)}
+
+
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("熱もじんましんも出ていません", "negated"),                      # 「AもBもない」
+        ("胸の痛みや息苦しさなどはありません", "negated"),
+        ("息苦しさ、発疹、めまい、どれもありません", "negated"),
+        ("チアノーゼってなに？", "general"),                              # a word asked about
+        ("けいれんとひきつけって何が違うの", "general"),
+        ("どんなときに救急車を呼べばいいですか", "general"),              # when to call
+        ("予約とれなくて心臓止まりそうｗ", "figurative"),                  # a joke
+        ("値段を見て息が止まりそうでした、分割できますか", "figurative"),  # a cause, "…そう" and a request
+        ("待合室のポールが倒れそうでした", "figurative"),                  # a thing falling over
+        ("受付が返事をしてくれない", "figurative"),                        # the clinic, not a person
+        ("知人がよその病院で倒れたらしいです", "hearsay"),                  # someone else's story
+        ("ネットでけいれんした人がいるって読みました", "general"),         # "人がいる": a question about people
+        ("ブログで点滴のあとけいれんしたって読みました", "hearsay"),
+        ("弟が去年40度の熱を出しました", "history"),                      # long ago, nothing about now
+        ("10年以上アトピーで全身かゆいです", "chronic"),                   # a standing condition
+        ("喘息持ちで季節の変わり目は息苦しくなることが多い", "general"),    # a habit
+        ("顔に打ったところに小さいしこりがある", "mild"),
+    ],
+)
+def test_round3_checks_say_why(text, reason):
+    assert detect(text) is None
+    assert reason in _reasons(text), findings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "友達が今目の前で倒れて意識がない",            # an acquaintance, now
+        "去年も同じことがあったけど、今また息が苦しい",  # a past event and a current one
+        "父が脳梗塞かも、ろれつが回らない",              # a suspected stroke, not a history
+        "認知症の母が急に片方の手が動かなくなった",      # a chronic illness with a sudden sign
+        "胸が痛くて、吐き気もない",                      # only the nausea is denied
+        "息苦しさと胸の痛みがあります、熱はないです",
+        "笑うと胸が痛い、点滴のあとから",                # 笑う is not a joke marker
+        "別の病院で点滴したあと、息が苦しくなった",      # the patient, after a drip elsewhere
+        "母から電話で、駅で急にどっちに行けばいいのかわからなくなったって",
+        "呼んでもまったく反応なし",                      # the negation is the symptom
+        "My husband is grey and sweaty and barely responding",
+        "Mi padre no puede mover el brazo derecho y habla raro",
+    ],
+)
+def test_round3_checks_leave_reports_alone(text):
+    assert detect(text), findings(text)
+
+
+def test_disorientation_needs_a_sudden_onset_or_the_treatment():
+    assert detect("駅で急に自分がどこにいるのかわからなくなった")
+    assert detect("点滴のあと、帰り道がわからなくなった")
+    assert detect("今どこにいるのかわからないので、駅からの道を教えてください") is None  # lost on the way
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("en", "I read online that someone had a seizure after an IV"),
+        ("en", "When should I call an ambulance?"),
+        ("en", "My father has Alzheimer's and often doesn't know where he is"),
+        ("pt", "Minha amiga disse que teve febre alta depois do soro"),
+        ("es", "Mi tía tiene demencia y a veces no sabe dónde está"),
+        ("zh", "我在网上看到有人打完点滴过敏休克"),
+        ("ko", "두드러기는 얼마나 자주 생기나요?"),
+        ("vi", "Đọc trên mạng thấy có người bị sốc phản vệ"),
+    ],
+)
+def test_foreign_stories_and_questions_do_not_fire(lang, text):
+    assert detect(text) is None, [(f.group, f.phrase, f.reason, f.language) for f in findings(text)]
+
+
+@pytest.mark.parametrize(
+    "text,veto",
+    [
+        ("点滴のあと眠くなって早めに寝ました", "mild"),              # what the page calls normal
+        ("点滴してからトイレが近いです", "mild"),
+        ("ちゅうしゃのあとあざになった。ふつう？", "mild"),
+        ("歯の矯正はいくらですか", "no_symptom_words"),             # a practical question
+        ("パソコンが動かない", "no_symptom_words"),                  # a machine
+        ("待合室でしびれを切らしました", "figurative"),              # an idiom
+        ("友人がほかのクリニックで具合が悪くなったと聞きました", "hearsay"),
+        ("慢性的な肩の炎症がずっと続いてます", "chronic"),
+    ],
+)
+def test_round3_message_readings_veto_the_classifier(text, veto):
+    analysis = analyse(text)
+    assert analysis.symptom is None and analysis.veto == veto

@@ -14,6 +14,7 @@ import yaml
 from channels.line import LineInput
 
 from knowledge import knowledge_base
+from actions.choice import Choice, reply
 from channels.credentials import active_credentials
 from channels.line_messages import (
     MAX_LABEL,
@@ -120,16 +121,12 @@ def new_id(prefix: str) -> str:
 
 def expected_answer(topic_id: str) -> str:
     kb = knowledge_base()
-    return kb.render(kb.get(topic_id).answer)
+    return reply(Choice("topic", kb.get(topic_id)), kb)[0]["text"]
 
 
 def expected_payloads(topic_id: str) -> list:
     kb = knowledge_base()
-    topic = kb.get(topic_id)
-    buttons = kb.buttons(topic.followups)
-    if topic.detail != topic.answer:
-        buttons = [{"payload": "/ask_more_detail"}] + buttons
-    return [b["payload"] for b in buttons][:MAX_QUICK_REPLIES]
+    return [b["payload"] for b in reply(Choice("topic", kb.get(topic_id)), kb)[0]["buttons"]][:MAX_QUICK_REPLIES]
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import requests
 import yaml
 
 from knowledge import knowledge_base
+from actions.choice import Choice, reply
 from channels.credentials import active_credentials
 from tests.channels.standins import StandIn, serve, slack_responder, slack_signature, tracker_events, user_texts
 from tests.stack import MODEL, ROOT, Stack, start_stack
@@ -93,7 +94,7 @@ def event_body(text: str, user: str = None, channel: str = None, kind: str = "me
 
 def expected_answer(topic_id: str = "safety") -> str:
     kb = knowledge_base()
-    return kb.render(kb.get(topic_id).answer)
+    return reply(Choice("topic", kb.get(topic_id)), kb)[0]["text"]
 
 
 def posted_text(posts) -> str:
