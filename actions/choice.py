@@ -6,14 +6,15 @@ Choice; `reply(choice, kb)` turns it into the messages sent. Both are pure: the 
 (actions/answers.py) and the benchmark (bench/heldout.py) call the same code.
 
 In order:
-  1. nothing readable / too long / not Japanese          -> a short notice and the topic menu
+  1. nothing readable / too long                         -> a short notice and the topic menu
   2. a topic intent (the classifier is confident)        -> that topic; an entity picks the specific
                                                             topic (knowledge.KnowledgeBase.find)
   3. two questions, each classified with confidence      -> the first answered, the second a button
   4. not confident, but one topic clearly ahead          -> that topic, said to be our reading of the
                                                             question, with the runners-up as buttons
-  5. otherwise a passage of the page matches             -> the passage, with its section heading
-  6. otherwise                                           -> the page does not cover it: contact route
+  5. otherwise, not Japanese                             -> a "Japanese only" notice and the menu
+  6. otherwise a passage of the page matches             -> the passage, with its section heading
+  7. otherwise                                           -> the page does not cover it: contact route
 Every answer from the page ends with its 出典 line; an answer to a message that names a serious
 symptom (not happening now) carries the "call 119" line.
 """
@@ -149,8 +150,6 @@ def choose(parse: Dict[str, Any], kb: KnowledgeBase, thresholds: Thresholds = TH
             return Choice("not_covered", safety_net=safety_net)
         return Choice("topic", topic, safety_net=safety_net)
 
-    if lang not in (language.JAPANESE, None):
-        return Choice("not_japanese", language=lang)
     if len(segments) >= 2:
         return Choice("topic", segments[0], second=segments[1], safety_net=safety_net)
     if ranking:
@@ -166,6 +165,8 @@ def choose(parse: Dict[str, Any], kb: KnowledgeBase, thresholds: Thresholds = TH
         if clearly_ahead and topic:
             return Choice("guess", topic, alternatives=_runners_up(ranking, entities, kb, exclude=topic, limit=2),
                           safety_net=safety_net)
+    if lang not in (language.JAPANESE, None):  # the page is Japanese: nothing to quote for it
+        return Choice("not_japanese", language=lang)
     passage = _best_passage(parse, ranking, entities, kb, thresholds)
     if passage:
         return Choice("passage", passage=passage, alternatives=_runners_up(ranking, entities, kb),

@@ -101,7 +101,8 @@ def outcome(choice, kb) -> str:
     return choice.kind  # conversation, emergency
 
 
-def _right(label: str, got: str, kb, strict: bool) -> bool:
+def is_right(label: str, got: str, kb, strict: bool = False) -> bool:
+    """Whether `got` (an outcome) answers a question labelled `label` (see the module docstring)."""
     if got == label:
         return True
     if got.startswith("passage:") and not strict and label in kb.topics:
@@ -117,8 +118,8 @@ def score_topics(rows: Sequence[Row], parses: Sequence[Dict[str, Any]], kb) -> D
     choices = [choose(p, kb) for p in parses]
     got = [outcome(c, kb) for c in choices]
     labels = [r.label for r in rows]
-    right = [_right(r.label, g, kb, strict=False) for r, g in zip(rows, got)]
-    strict = [_right(r.label, g, kb, strict=True) for r, g in zip(rows, got)]
+    right = [is_right(r.label, g, kb) for r, g in zip(rows, got)]
+    strict = [is_right(r.label, g, kb, strict=True) for r, g in zip(rows, got)]
     credited = [r.label if ok else g for r, g, ok in zip(rows, got, right)]
     in_scope = [i for i, r in enumerate(rows) if r.label not in (OOS, CONVERSATION)]
     oos_tp = sum(1 for r, g in zip(rows, got) if r.label == OOS and g == OOS)
@@ -156,19 +157,23 @@ def score_emergency(rows: Sequence[Row], parses: Sequence[Dict[str, Any]], kb) -
     }
 
 
-def evaluate(model: Path = MODEL, sets: Optional[List[HeldoutSet]] = None) -> Dict[str, Dict[str, Any]]:
+def score_sets(sets: Sequence[HeldoutSet], parses: Sequence[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
+    """Every set scored from the parses of its messages (in the order of `sets` and their rows)."""
     from knowledge import knowledge_base
 
     kb = knowledge_base()
-    sets = sets or load_sets()
-    texts = [r.text for s in sets for r in s.rows]
-    parses = iter(parse_all(model, texts))
+    remaining = iter(parses)
     results = {}
     for s in sets:
-        mine = [next(parses) for _ in s.rows]
+        mine = [next(remaining) for _ in s.rows]
         scorer = score_emergency if s.kind == "emergency" else score_topics
         results[s.name] = {"kind": s.kind, **scorer(s.rows, mine, kb)}
     return results
+
+
+def evaluate(model: Path = MODEL, sets: Optional[List[HeldoutSet]] = None) -> Dict[str, Dict[str, Any]]:
+    sets = sets or load_sets()
+    return score_sets(sets, parse_all(model, [r.text for s in sets for r in s.rows]))
 
 
 def table(results: Dict[str, Dict[str, Any]]) -> str:

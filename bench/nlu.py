@@ -3,7 +3,7 @@
 One run trains every row on the same training data (data/) and scores it on the same held-out set
 (tests/nlu_heldout.yml, never trained on):
 
-  ours   config.yml (GiNZA/Sudachi normalized forms, word2vec, lookup tables, DIET, fallback)
+  ours   config.yml (GiNZA/Sudachi normalized forms, word2vec, lookup tables, linear SVM, fallback)
   stock  the pipeline `rasa init` (3.6) trains with (bench/configs/stock.yml)
   spacy  Rasa's SpacyNLP with ja_ginza + SpacyTokenizer/Featurizer + counts + DIET
          (bench/configs/spacy.yml)
@@ -34,7 +34,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from bench.heldout import load_sets, score_emergency, score_topics
+from bench.heldout import load_sets, score_sets
 from bench.heldout import table as heldout_table
 from bench.common import (
     DATA, FALLBACK, HELDOUT, NLU_DATA, OOS, OUR_CONFIG, ROOT, SCORING_NOTE, Example, action_server,
@@ -162,20 +162,6 @@ def measure_rasa(row: str, model: Dict, heldout: List[Example], workdir: Path, a
         "rss_bytes": rss,
         "ready_seconds": server.ready_seconds,
     }
-
-
-def score_sets(sets, parses: List[Dict]) -> Dict[str, Dict]:
-    """The held-out sets of tests/heldout/ scored end to end through actions.choice (bench.heldout)."""
-    from knowledge import knowledge_base
-
-    kb = knowledge_base()
-    remaining = iter(parses)
-    scores = {}
-    for s in sets:
-        mine = [next(remaining) for _ in s.rows]
-        scorer = score_emergency if s.kind == "emergency" else score_topics
-        scores[s.name] = {"kind": s.kind, **scorer(s.rows, mine, kb)}
-    return scores
 
 
 def run_tfidf(train: List[Example], heldout: List[Example], workdir: Path) -> Dict:

@@ -162,18 +162,6 @@ def expected_answer(example: Example, parse: Dict, kb) -> Optional[str]:
     return topic.id if topic else None
 
 
-def outcome(choice, kb) -> str:
-    """A choice in the same terms; a quoted passage is named by the topics that cite its section."""
-    if choice.kind in ("topic", "guess"):
-        return choice.topic.id
-    if choice.kind == "not_covered":
-        return OOS
-    if choice.kind == "passage":
-        cited = [t.id for t in kb.topics.values() if choice.passage["section"] in t.sources]
-        return "passage:" + ",".join(cited)
-    return choice.kind
-
-
 def with_fallback(parse: Dict, threshold: float, ambiguity: float) -> Dict:
     """The parse as FallbackClassifier at these thresholds would have left it (overrides such as
     the emergency or long-message intents are kept)."""
@@ -196,6 +184,7 @@ def choice_sweep(rows: List[Dict], val: List[Example]) -> Dict[str, Dict]:
     import itertools
 
     from actions.choice import Thresholds, choose
+    from bench.heldout import is_right, outcome
     from knowledge import knowledge_base
 
     kb = knowledge_base()
@@ -212,8 +201,7 @@ def choice_sweep(rows: List[Dict], val: List[Example]) -> Dict[str, Dict]:
             got = outcome(choose(with_fallback(row["parse"], *fallback), kb, thresholds), kb)
             scored += 1
             passages += got.startswith("passage:")
-            ok = got == expected or (got.startswith("passage:") and expected in got[8:].split(","))
-            right += ok
+            right += is_right(expected, got, kb)
             if expected == OOS:
                 oos_tp += got == OOS
                 oos_fn += got != OOS

@@ -31,6 +31,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from japanese_nlu import MAX_MESSAGE_CHARS, emergency
+from japanese_nlu.text import unspace
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,9 @@ class GinzaNLP(SpacyNLP):
         return cls(SpacyModel(model=language, model_name=name), config)
 
     def _preprocess_text(self, text: Optional[Text]) -> Text:
-        return super()._preprocess_text((text or "")[: self._config["max_chars"]])
+        """Cut to `max_chars`; spaces between Japanese words removed (「かんさいぼうの ちりょう」, as
+        many older patients type kana, reads as one phrase to Sudachi)."""
+        return super()._preprocess_text(unspace((text or "")[: self._config["max_chars"]]))
 
 
 @DefaultV1Recipe.register(
@@ -115,10 +118,8 @@ class SudachiTokenizer(SpacyTokenizer):
         return self._apply_token_pattern(tokens)
 
 
-class IntentOverride(GraphComponent):
-    """A rule that sets the intent of the messages it `matches`, after the classifiers ran."""
-
-    INTENT = ""
+class Stateless(GraphComponent):
+    """A component with nothing to train, configure or persist."""
 
     @classmethod
     def create(
@@ -127,8 +128,14 @@ class IntentOverride(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "IntentOverride":
+    ) -> "Stateless":
         return cls()
+
+
+class IntentOverride(Stateless):
+    """A rule that sets the intent of the messages it `matches`, after the classifiers ran."""
+
+    INTENT = ""
 
     def matches(self, message: Message) -> bool:
         raise NotImplementedError
@@ -165,11 +172,11 @@ class EmergencyOverride(IntentOverride):
     (japanese_nlu/emergency.py) names a current symptom, OR the EmergencyClassifier's probability
     (japanese_nlu/emergency_classifier.py, Japanese messages only) reaches `classifier_threshold`
     and the lexicon's reading of the message does not veto it (a symptom it read as negated,
-    hypothetical, a general question, hearsay, history, chronic or figurative; a message that says it
-    is mild, normal or over, names only what the clinic's page calls normal after a treatment, or asks
-    a practical question with no complaint in it).
+    hypothetical, a general question, hearsay, history, chronic or figurative, a scene in a film, a pet's
+    or a machine's, or a period; a message that says it is mild, normal or over, names only what the
+    clinic's page calls normal after a treatment, or asks a practical question with no complaint in it).
 
-    Runs last, so it wins over DIET, the FallbackClassifier and the "Japanese only" notice: an
+    Runs last, so it wins over the intent classifier, the FallbackClassifier and the "Japanese only" notice: an
     emergency is answered first whatever else the message says. For staff, the parse data keeps
       emergency         {"symptom": phrase or None, "source": "lexicon" | "classifier", "probability": p}
       symptom_mentions  serious symptoms named but not counted ("もし息が苦しくなったら"): the answer

@@ -9,9 +9,12 @@ measures the lexicon.
 
 How it works (Japanese)
   1. The text is normalised: NFKC (full-width digits and letters, half-width kana, "℃" -> "°c"),
-     ASCII lower case, spaces removed, and katakana folded to hiragana for matching, so that
-     ジンマシン / じんましん or ゼーゼー / ぜーぜー are the same word. Patterns below are folded the
-     same way, so they can be written in whichever script reads best.
+     ASCII lower case, spaces removed, typing slips and dialect negatives read as meant
+     ("とまらにゃい", "できひん": TYPOS), and katakana folded to hiragana for matching, so that
+     ジンマシン / じんましん or ゼーゼー / ぜーぜー are the same word (and "きゅーきゅーしゃ" is "きゅうきゅうしゃ").
+     Patterns below are folded the same way, so they can be written in whichever script reads best;
+     each symptom pattern also matches the kana readings of its kanji words ("いしきがない", "こきゅう":
+     KANA_READINGS) and the colloquial negatives of 〜らない ("止まんない", "止まらん", "止まらへん").
   2. The text is cut into sentences (。！？). Each symptom match is then checked
      against its own sentence and clause (the part up to the next 、 / けど / ので):
        negated         "熱はないです", "息苦しくはありません", "じんましんは出ていません"
@@ -19,17 +22,26 @@ How it works (Japanese)
        general         "熱が出ることはありますか", "倒れる人はいますか", "高熱の副作用", "…可能性",
                        "激痛ですか?", "倒れたりしないか心配", "アナフィラキシー対策"
        figurative      "胸が痛むような話", "心臓がバクバクするくらい緊張", "息が止まるかと思った"
-       resolved        "39度まで上がったけど今は下がりました", "腫れは2日でひきました"
+       resolved        "39度まで上がったけど今は下がりました", "腫れは2日でひきました", "痛みがひどかったのが楽になりました"
        history         "以前アナフィラキシーを起こした", "蕁麻疹持ち", "脳卒中で倒れてから"
        efficacy        "腰の激痛に効きますか" (the symptom is what the patient wants treated)
        about the bot   "このチャット、変なこと言ってる" (confusion words aimed at the assistant)
        denied as a list  "息苦しさもじんましんもないです", "胸の痛みや息苦しさなどはありません"
+       denied in a checklist or past an aside  "熱（なし）", "胸の痛み：なし", "けいれん(-)",
+                       "じんましん（前回出たもの）は今回出ていません"
        about a word    "チアノーゼってなに?", "けいれんとひきつけの違い", "どんなときに119番すれば?"
        joking          "忙しすぎて倒れそうｗ", "値段見て息が止まりそう、分割できますか", "ポールが倒れそう"
-                       (jokes, a cause + an exaggeration or an unrelated request; never with the treatment named)
+                       (jokes, a cause + an exaggeration or an unrelated request; with the treatment named only when
+                       said in so many words, "いい意味で", "冗談です", "嬉しすぎて", or caused by a smile or the price
+                       with a joke or an exaggeration); fears said as a habit in quotes ("「注射なんて無理、気絶する」って毎回")
+       fiction         "映画で主人公が倒れて意識不明になるシーン" (not "ドラマを見ていたら急に胸が痛くなった")
+       animal, machine "うちの犬がけいれんしてる", "パソコンがフリーズして意識不明状態" (not "犬の散歩中に倒れた")
+       menstrual       "生理で出血が多い日でも受けられますか" (bleeding only; not "生理じゃないのに出血が止まらない")
        hearsay         "友達がほかのクリニックで気を失ったって", "ネットで…って読みました", "妹が去年39度の熱を"
-       chronic         "10年以上アトピーで全身かゆい", "喘息持ちで季節の変わり目は息苦しくなることが多い"
-                       (never when sudden: "認知症の母が急に片方の手が動かない" is a stroke sign)
+       chronic         "10年以上アトピーで全身かゆい", "喘息持ちで季節の変わり目は息苦しくなることが多い",
+                       "抗がん剤の副作用で吐き気がひどい" (never when sudden: "認知症の母が急に片方の手が動かない" is a stroke sign)
+       mild            a local reaction with reassuring detail and no alarm sign: "注射したところが熱を持ってるけど、
+                       普通に歩けるし腫れもわずか", "1センチくらい赤い、広がってはいない"
      A match that passes all checks is an emergency.
   3. Mild mentions are handled by the patterns themselves: local redness, slight swelling, a
      slight or short fever and ordinary injection pain are not in the lexicon at all; a fever
@@ -38,12 +50,15 @@ How it works (Japanese)
 Vague complaints (苦しい, 具合が悪い, one weak hand, a bad headache), severe pain and heavy swelling
 count only when the message places them after the treatment, at the injection site, or says they
 started suddenly (NEEDS_CONTEXT): "膝の痛みがひどい" alone describes the patient's condition,
-"注射したところが痛すぎる" is a reaction, "急に右手に力が入らない" is a stroke sign.
+"注射したところが痛すぎる" is a reaction, "急に右手に力が入らない" is a stroke sign. "Sudden" includes "fine this
+morning" ("朝は普通だった", "昼までは元気だった"): a sudden loss of memory ("同じことを何度も聞く", "今日のことを何も
+覚えていない") counts then, or after the treatment; alone the same words describe dementia.
 
 Other languages (FOREIGN below): short emergencies in English, Chinese, Korean, Vietnamese,
 Portuguese, Spanish, Tagalog, Indonesian, Nepali and Thai, matched on the text with its spaces kept
 (Latin letters without accents, so "não"/"nao" and "khó thở"/"kho tho" are the same), each
-language with its own checks for questions about risk, "if ...", negation, history and jokes.
+language with its own checks for questions about risk, "if ...", negation, history and jokes (and, where
+written, pets, machines and film scenes).
 
 When no symptom counts, analyse() also reads the whole message for EmergencyOverride's classifier veto
 (_message_veto): mild or normal effects ("点滴のあと眠くなりました", "あざ、普通?"), idioms and jokes, hearsay,
@@ -64,6 +79,8 @@ PERSON = (
     r"おばあちゃん|おじいちゃん|ばあちゃん|じいちゃん|お母さん|お父さん|おかあさん|おとうさん|母親|父親|患者|利用者)"
 )
 
+FIRST_PERSON = r"私|わたし|あたし|僕|ぼく|俺|おれ|自分|じぶん"
+
 # --------------------------------------------------------------------------------------------
 # Symptom lexicon: one group per symptom. Order matters only for which phrase is reported.
 # --------------------------------------------------------------------------------------------
@@ -75,6 +92,13 @@ BREATHING = [
     r"吸え(な|ませ|ず)|すえな|止ま|とま|詰ま|つま|浅|あさ|続かな|つづかな|荒|あら|おかし|変|へん|上がって|あがって|切れて|きれて)",
     r"(息|いき)(切れ|ぎれ)(が)?(ひど|酷|すご|止まらな|とまらな|おさまらな|治まらな)",
     r"(息|いき)(を)?(吸って|すって)も[^、。]{0,6}(苦し|くるし|入らな|はいらな)",
+    # breathless at the least effort or at rest: "数歩歩いただけで息切れ", "横になっていても息が苦しい"
+    r"(だけで|だけでも)[^。]{0,8}?(息切れ|息が切れ|いきがきれ|息が上が|いきがあが|ハアハア|ハァハァ|はあはあ|ぜえぜえ|ゼエゼエ|"
+    r"息が続かな|いきがつづかな|息が苦し|いきがくるし)",
+    r"(少し|すこし|ちょっと|数歩|すうほ|何歩か|なんぽか)[^。]{0,6}(と|たら|ても)[^。]{0,4}?(息切れ|息が切れ|いきがきれ|息が上が|いきがあが|"
+    r"ハアハア|ハァハァ|はあはあ|息が続かな|いきがつづかな|苦し|くるし)",
+    r"(横になって|よこになって|寝て|ねて|安静にして|じっとして|座って|すわって)(い)?(て)?も[^。]{0,6}?(息切れ|息が切れ|息が苦し|"
+    r"いきがくるし|苦し|くるし|ハアハア|ハァハァ|はあはあ)",
     r"肩で(息|いき)|(息|いき|呼吸)(を)?して(い)?な(い|さそう|いみたい)",
     r"(空気|酸素)(が)?[^、。]{0,4}(入ってこな|はいってこな|吸えな|すえな|足りな|たりな)",
     r"呼吸(が)?(苦し|くるし|困難|でき(な|ませ|ず)|しづら|しずら|しにく|止ま|とま|荒|あら|浅|あさ|速|はや|早|"
@@ -103,15 +127,15 @@ CHEST = [
 
 CONSCIOUSNESS = [
     # fainting
-    r"意識(が|を)?(ない|無い|なく|ありませ|もうろう|朦朧|失|うしな|遠の|とおの|飛|とび|とん|おかし|はっきりしな|ぼんやり|"
+    r"意識(が|を)?(ない|無い|なく|ありませ|もうろう|朦朧|失|うしな|遠の|とおの|飛|とび|とん|おかし|はっきりしな|ぼんやり|消失|喪失|障害|レベル(が|の)?低|"
     r"薄|うす|混濁|戻らな|もどらな|とぎれ|途切れ)",
     r"意識不明|気絶|失神|卒倒|(?<!やる)(?<!元)(?<!勇)(?<!人)気(を)?失|きをうしな",
     r"けいれん|痙攣|ひきつけ|引きつけ|引き付け|白目|(泡|あわ)(を)?(吹|ふ)",
     r"(体|からだ|全身|手足)(が|を)?[^、。]{0,3}(突っ張|つっぱ|硬直|こうちょく|ガクガク|びくびく|ビクビク)",
-    r"発作(が|を)?(起き|おき|起こ|おこ|出て|でて|止まらな|とまらな)",
+    r"発作([(（][^()（）]{0,15}[)）])?(が|を)?(起き|おき|起こ|おこ|出て|でて|止まらな|とまらな|続い|つづい)",
     # "倒れた" without its ending, so the checks below see "倒れたら" / "倒れたりしない"
     r"(倒れ|たおれ)(?=た|て|ま|そう|込|こ)|(崩れ|くずれ)(落ち|おち)|へたり(込|こ)|ずり(落ち|おち)|(床|ゆか)に(崩|くず|倒|たお)",
-    r"(座り|すわり)(込|こ)んで[^、。]{0,6}(立て|たて|動け|うごけ)|ぐにゃっと|ぐにゃり|(腰|こし)が(抜け|ぬけ)",
+    r"(座り|すわり)(込|こ)んで[^、。]{0,6}(立て|たて|動け|うごけ)(な|ず|ませ)|ぐにゃっと|ぐにゃり|(腰|こし)が(抜け|ぬけ)",
     r"目の前が(真っ暗|まっくら|真っ白|まっしろ|暗く|くらく|白く|しろく)",
     r"(ふらふら|ふらつ|めまい|目まい|目眩|眩暈|目が回|目がまわ|ぐるぐる|くらくら|動悸|どうき|ドキドキ|吐き気|はきけ)[^、]{0,10}"
     r"(立て(な|ず|ませ)|(立っていられ|立ってられ|たってられ|たっていられ|起き上がれ|おきあがれ|座ってられ|すわってられ)(な|ず|ませ)|"
@@ -125,7 +149,7 @@ CONSCIOUSNESS = [
     PERSON + r"(が|は|も)(起きな|起きませ|おきな|おきませ|目を(開けな|あけな))",
     PERSON + r"(が|は)[^、。]{0,12}(たまま|て)(動かな|うごかな|動きませ)",
     r"(まま|たまま)(動かな|うごかな|動きませ)|いびき[^。]{0,8}(起きな|おきな|目を(覚まさ|さまさ))",
-    r"(呼びかけ|よびかけ|話しかけ|はなしかけ|声をかけ|こえをかけ)[^、]{0,3}(反応|返事|へんじ|応え|答え|こたえ)[^、]{0,2}"
+    r"(呼びかけ|よびかけ|話しかけ|はなしかけ|声をかけ|こえをかけ)[^、]{0,3}(反応|返事|へんじ|応答|応え|答え|こたえ)[^、]{0,2}"
     r"(ない|なく|しな|しませ|ありませ|鈍|にぶ)",
     r"(呼びかけ|よびかけ|声をかけ|こえをかけ)ると[^。]{0,10}(すぐ|また)(寝|ね)",
     r"(?<!アレルギー)(?<!拒絶)(?<!免疫)(?<!炎症)(?<!副)(?<!あれるぎー)(?<!きょぜつ)(?<!めんえき)(反応|はんのう)(が|も|は)?"
@@ -136,7 +160,10 @@ CONSCIOUSNESS = [
     r"(ろれつ|呂律)(が)?(回らな|まわらな|回って(い)?な|まわって(い)?な|おかし|変|へん|怪し|あやし)",
     r"言葉(が)?(出な|でな|出てこな|でてこな)",
     r"(?<!語)(?<!語が)(?<!語は)(?<!語も)(しゃべれ|喋れ|話せ)(な|ませ|ず)",  # not "日本語が話せない"
-    r"(返事|へんじ)(を|が|も)?(しな|しませ|ない|なく|できな|ありませ|してくれな|してくれませ)",
+    r"(返事|へんじ|応答)(を|が|も)?(しな|しませ|ない|なく|なし|できな|ありませ|してくれな|してくれませ|途絶え|とだえ)",
+    # going silent in the middle of a conversation: "そのまま無言になった", "途中から何も言わなくなった"
+    r"(そのまま|それきり|それっきり|途中から|途中で|とちゅうで|とちゅうから)[^、。]{0,4}(無言|むごん|黙|だま|何も言わ|なにもいわ|何も答え|なにもこたえ|"
+    r"声が(聞こえな|きこえな))",
 ]
 
 # Signs of a stroke as a family member sees them: the face droops on one side, drooling, slurred
@@ -155,6 +182,8 @@ STROKE = [
     r"(片方|かたほう)だけ(落ち|おち|下が|さが)|(片足|かたあし)を(引きず|ひきず)",
     r"(?<!左)(右|左)(の)?(手|腕|うで|足|脚|あし)(が|に)?[^、。]{0,4}(力が入らな|ちからがはいらな|力がはいらな|しびれ|痺れ|うまく動かな|うまくうごかな)",
     r"(手|足)が(言う|いう)こと(を)?(きかな|聞かな)",
+    r"(口|くち)(が)?(回らな|まわらな|うまく回らな|うまくまわらな)|(言葉|ことば|しゃべり|喋り|話し方|はなしかた|しゃべり方|しゃべりかた|喋り方)(が|も)?"
+    r"[^、。]{0,3}(もごもご|モゴモゴ|ふにゃふにゃ|ふがふが|聞き取れな|ききとれな|聞き取りにく|ききとりにく|不明瞭)",
     r"(舌|した|ろれつ|言葉|ことば)(が)?もつれ|(言葉|ことば|しゃべり方|喋り方|しゃべりかた|話し方|はなしかた)(が)?[^、。]{0,2}(変|へん|おかし)",
     r"(物|もの)が(二重|にじゅう|ダブって)|(片目|片方の目)(が)?[^、。]{0,3}(見えな|みえな)|視界(の半分)?(が)?[^、。]{0,3}(欠け|かけ|見えな)",
     r"(まっすぐ|真っ直ぐ)(歩けな|あるけな)|(急に|突然|きゅうに|いきなり)[^、。]{0,4}(見えな|みえな|見えにく|みえにく)",
@@ -164,6 +193,8 @@ STROKE = [
     r"頭痛[^。]{0,12}(今まで|人生|生まれて)(で)?(一番|いちばん|最悪|経験したことのない|けいけんしたことのない)",
     r"(突然|急に|きゅうに|いきなり)[^、。]{0,3}(ひどい|激しい|はげしい|強烈な|すごい|猛烈な)(頭痛|頭の痛み)",
     r"頭痛[^。]{0,10}(首|くび)(が|も)?(固|硬|かた)",
+    r"(頭痛|頭が[^、。]{0,6}痛|あたまが[^、。]{0,6}いた)[^。]{0,24}(吐|はい|嘔吐|戻し|もどし)[^。]{0,24}"
+    r"(見えにく|みえにく|見えな|みえな|かすん|かすむ|かすみ|ぼやけ|ぼやけ|二重|にじゅう|ダブ)",
 ]
 
 # Sudden confusion: does not know where they are, does not recognise family, talks nonsense.
@@ -220,6 +251,7 @@ ALLERGY = [
     r"(腫れ|はれ|赤み|あかみ|赤く|発赤)[^、]{0,10}"
     r"(広が|ひろが|大きくな|おおきくな|拡大|全体|肩まで|ひじまで|肘まで|手首|指先まで)",
     r"(どんどん|だんだん|みるみる|ますます)(腫れ|はれ|赤く|あかく|広が|ひろが)",
+    r"(赤み|あかみ|赤い|あかい|腫れ|はれ|発疹|ぶつぶつ|かゆみ)[^。]{0,16}?(全体|ぜんたい|全部|広範囲|肩|ひじ|肘|手首|首|顔|背中|お腹)(に|まで)[^、。]{0,3}(広が|ひろが)",
     r"(腕|うで|肩|足|脚|手|太もも|お尻|おしり)(全体|中|じゅう|ぜんたい)(が|も)?[^、。]{0,4}?(腫れ|はれ|赤|パンパン)",
     r"パンパンに(腫|はれ)",
     # anaphylaxis, allergic reaction, shock
@@ -268,10 +300,14 @@ SEVERE_SWELLING = [
 BLEEDING = [
     r"(血|出血|鼻血)(が|は)?[^、。]{0,4}(止まらな|とまらな|止まりませ|とまりませ|止まって(い)?な|止まら(ず|ない))|ちがとまらな",
     r"(血|出血)(が)?[^、。]{0,3}(どんどん|どくどく|たくさん|大量に|いっぱい)[^、。]{0,2}(出|で)|血で(真っ赤|まっか|染ま|そま)",
-    r"血(が)?[^、。]{0,4}(あふれ|溢れ|ぽたぽた|ポタポタ|だらだら|ダラダラ|どくどく|ドクドク|噴き出|吹き出|ふきだ|垂れ)|ちが(あふれ|ぽたぽた|だらだら|どくどく|ふきだ|にじ)",
+    r"血(が)?[^、。]{0,4}(あふれ|溢れ|ぽたぽた|ポタポタ|だらだら|ダラダラ|どくどく|ドクドク|どばどば|ドバドバ|だくだく|噴き出|吹き出|ふきだ|垂れ)"
+    r"|ちが[^、。]{0,3}(あふれ|ぽたぽた|だらだら|どくどく|どばどば|だくだく|ふきだ|にじ|いっぱいで|たくさんで|とまりませ)",
     r"(押さえても|おさえても)[^。]{0,10}血(が)?[^、。]{0,4}(にじ|滲|出|で)",
     r"出血(が)?[^、。]{0,3}(ひど|多い|多量|大量|止まらな)|大量(の|に)?出血|大出血|血だらけ|血まみれ",
-    r"(ガーゼ|絆創膏|ばんそうこう|服|シャツ|タオル)[^、。]{0,6}(真っ赤|まっか|血だらけ|赤く染|あかくそ)",
+    r"(ガーゼ|絆創膏|ばんそうこう|服|シャツ|タオル)[^、。]{0,6}(真っ赤|まっか|血だらけ|赤く染|あかくそ)|血で(びしょびしょ|びっしょり|ぐっしょり)",
+    # bleeding through the dressing: "ばんそうこうを替えても替えても赤くなる", "血がにじみ続けて", "止まる気配がない"
+    r"(ガーゼ|絆創膏|ばんそうこう|テープ|タオル)[^。]{0,12}(替えても|かえても|変えても|取り替えても|とりかえても)[^。]{0,10}(赤|あか|血|ち(が|で))",
+    r"(血|ち)(が)?[^、。]{0,3}(にじみ続|にじみつづ|滲み続|出続|でつづ|流れ続|ながれつづ)|(止まる|とまる)気配(が|も)?(ない|なく|ありませ)",
     r"吐血|喀血|下血|血(を)?(吐|は)い|ちをはい|血(が|の)?混じ(って|った|る)|吐いたもの(が|に)[^、。]{0,3}(黒|血|赤|茶色|コーヒー)",
     r"(黒い|真っ黒な|まっくろな)(便|うんち|うんこ)|タール(便|状)|(おしっこ|尿)(が)?(真っ赤|まっか|赤い|血)",
     r"(あざ|アザ|内出血)(が)?[^、。]{0,6}(どんどん|みるみる)[^、。]{0,3}(大きく|広が|ひろが)|(あざ|アザ)(が)?あちこち",
@@ -313,7 +349,12 @@ UNWELL = [
     r"混乱(して|状態|し)",
     r"(手|腕|うで|足|脚|手足|てあし|体|からだ|全身)(が|に)?[^、。]{0,6}(力が入らな|ちからがはいらな|力がはいらな|力が抜け|動かな|うごかな|しびれ|痺れ)",
     r"(立って(い)?られ|たって(い)?られ|起き上がれ|おきあがれ)(な|ず|ませ)|(立て|たて)な(い|く)",
+    r"(力|ちから)が(入らな|はいらな|抜け|ぬけ)",
     r"(下痢|げり)(が)?[^、。]{0,3}(ひど|続)",
+    r"(?<!の)(息切れ|いきぎれ)(が|して|する|し(ます|ちゃ))",
+    r"(話す|はなす|しゃべる|喋る|声を出す|こえをだす|返事をする|へんじをする|会話|口をきく)(の|こと)?(も|すら|さえ)[^。、]{0,4}"
+    r"(つら|辛|しんど|きつ|無理|むり|やっと|できな|できませ|おっくう|億劫|大変|たいへん)",
+    r"(何も|なにも|一言も|ひとことも)(言わ|いわ|しゃべら|喋ら|答え|こたえ|話さ|はなさ)(な|ず)(く|い)(な|まま)|黙り込|だまりこ|無言(に|の|で)(なっ|まま)",
     # clumsy hands: a stroke sign when sudden, an everyday slip otherwise
     r"(箸|はし|コップ|茶碗|スプーン)(を|が)?(落と|おと|持てな|もてな)|字が[^、。]{0,3}(書けな|かけな)",
 ]
@@ -329,6 +370,21 @@ DISORIENTATION = [
     r"(道|みち)(に|で)(迷|まよ)(っ|い|う)|迷子に(なっ|なり|なる)|まいごに(なっ|なり|なる)",
 ]
 
+# Sudden loss of memory: "同じことを何度も聞いてくる", "今日のことを何も覚えていない". Counted only when sudden ("朝は普通
+# だった") or after the treatment (NEEDS_CONTEXT): the same words describe dementia.
+MEMORY = [
+    r"(同じこと|おなじこと|同じ質問|おなじしつもん|同じ話|おなじはなし)(を|ばかり|ばっかり)?[^、。]{0,8}"
+    r"(何度も|何回も|なんども|なんかいも|繰り返|くりかえ|ばかり|ばっかり|ずっと|\d+分(おき|ごと))[^、。]{0,4}(聞|き(い|く|き)|言|い(って|う)|話|はな|繰り返|くりかえ|して)",
+    r"(\d+分|数分|何分か|なんぷんか|少し|すこし)(おき|ごと)に[^、。]{0,8}(聞|き(い|く|き)|言|い(って|う)|確認|たずね|尋ね)",
+    r"(今日|きょう|今朝|けさ|さっき|先ほど|数分前|\d+分前|朝|あさ|昼|ひる|午前|昨日|きのう)(の)?(こと|出来事|できごと|記憶)?[^、。]{0,10}"
+    r"(何も|なにも|全然|ぜんぜん|全く|まったく|ひとつも|一つも|すっかり)[^、。]{0,4}(覚えて(い)?(な|ませ)|おぼえて(い)?(な|ませ)|思い出せな|おもいだせな)",
+    r"(今日|きょう|今朝|けさ|さっき|先ほど|数分前|\d+分前)(の)?(こと|出来事|できごと)(を|が|も)?[^、。]{0,4}(覚えて(い)?(な|ませ)|おぼえて(い)?(な|ませ)|思い出せな|おもいだせな)",
+    r"(今日|きょう|今朝|けさ|さっき|先ほど)[^、。]{0,12}(た|だ)(こと|の)(も|すら|さえ|を)[^、。]{0,3}(覚えて(い)?(な|ませ)|おぼえて(い)?(な|ませ)|思い出せな|おもいだせな)",
+    r"(自分|じぶん)(が|で)?(何|なに)(を)?(して(い)?た|した)(のか|か)[^、。]{0,4}(覚えて(い)?な|おぼえて(い)?な|わからな|分からな)",
+    r"(食べた|たべた|話した|はなした|言った|いった)(こと|の)(も|を)?[^、。]{0,4}(覚えて(い)?な|おぼえて(い)?な|覚えてませ|忘れ|わすれ)",
+    r"記憶(が|を)?(飛|と(ん|ば)|なくし|失|抜け|ぬけ|な(い|く))|記憶喪失",
+]
+
 SYMPTOM_GROUPS = {
     "breathing": BREATHING,
     "chest": CHEST,
@@ -336,6 +392,7 @@ SYMPTOM_GROUPS = {
     "stroke": STROKE,
     "confusion": CONFUSION,
     "disorientation": DISORIENTATION,
+    "memory": MEMORY,
     "fever": FEVER,
     "allergy": ALLERGY,
     "injection_site": INJECTION_SITE,
@@ -347,7 +404,7 @@ SYMPTOM_GROUPS = {
     "unwell": UNWELL,
 }
 # groups that count only after the treatment, at the injection site, or when sudden
-NEEDS_CONTEXT = {"severe_pain", "severe_swelling", "unwell", "disorientation"}
+NEEDS_CONTEXT = {"severe_pain", "severe_swelling", "unwell", "disorientation", "memory"}
 
 # --------------------------------------------------------------------------------------------
 # Temperatures: "39度", "３９．５℃", "38度5分", "三十九度", "体温39.2", "熱39", "熱は…今39.4"
@@ -379,9 +436,22 @@ NOT_BODY_TEMPERATURE = (
 # "胸は痛くないです", "39度はないです", "膿とかは出てないです".
 NEGATED_AFTER = (
     r"^[ぁ-ゖ]{0,3}?(感じ|症状|様子|の|こと)?(とか|など|なんか|等)?(は|も|が)?[、,]?"
+    r"(今回は?|こんかいは?|今日は|きょうは|今のところ|いまのところ)?"
     r"(特に|とくに|全然|ぜんぜん|まったく|全く|別に|べつに|一切|いっさい|もう|今は|いまは|まだ)?"
     r"(出て|でて|出|起きて|おきて|起き|して|し)?(い)?(ない|無い|なく|なかっ|ありません|ありませんで|ません|なし|無し)"
 )
+# A checklist: "熱（なし）", "胸の痛み：なし", "息苦しさ→なし", "けいれん(-)", "発疹 ×".
+NEGATED_MARK_AFTER = (
+    r"^[ぁ-ゖ]{0,2}?[:：→⇒=＝/／]?(なし|無し|ない|無|ありません|特になし|とくになし|-|−|ー|×|✕|✖|陰性)(?![ぁ-ゖ一-龥])"
+    r"|^[ぁ-ゖ]{0,2}?[(（](なし|無し|ない|無|-|−|ー|×|✕|陰性)[)）]"
+)
+# The symptom as the topic of a clause that ends denying it happened: "けいれんは今回の点滴のあとも起きていません".
+# Only verbs of occurring (not "止まる気配がありません", "下がりません", "戻っていません").
+TOPIC_NEGATED_AFTER = (
+    r"^[ぁ-ゖ]{0,3}?(は|も)[^、。]{0,16}?(起き|おき|起こ|おこ|出て|でて|出ま|でま|見られ|みられ|現れ|あらわれ)(て)?(い)?(ませ|な(い|かっ))"
+)
+# A bracketed aside, left out when reading what follows a symptom: "じんましん（前回出たもの）は今回出ていません".
+BRACKETED = r"[(（][^()（）]{0,40}[)）]"
 # Before the symptom, same clause: a hypothetical. "もし息が苦しくなったら", "万が一胸が痛くなったら".
 HYPOTHETICAL_BEFORE = r"もし|もしも|万が一|万一|まんがいち|仮に|かりに"
 # After the symptom, same clause: a condition. "息苦しくなったら", "高熱が出た場合", "腫れが出る時は".
@@ -432,12 +502,16 @@ RESOLVED_AFTER = (
     r"(?<!少し)(?<!ちょっと)(?<!やや)(?<!多少)"
     r"(下がった|下がりました|下がって(き|今|いま|もう)|さがった|さがりました|治まった|治まりました|おさまった|"
     r"おさまりました|収まった|収まりました|治った|治りました|なおった|なおりました|引いた|引きました|ひいた|ひきました|"
-    r"消えた|消えました|きえた|(?<=[がはもみ])(なくなった|なくなりました|無くなりました)|戻った|戻りました|もどった|もどりました|"
+    r"消えた|消えました|きえた|(?<=[がはもみ])(?<!返事が)(?<!へんじが)(?<!応答が)(?<!反応が)(?<!意識が)(?<!声が)(?<!言葉が)(?<!ことばが)(?<!力が)(?<!感覚が)(?<!記憶が)(?<!表情が)"
+    r"(なくなった|なくなりました|無くなりました)|戻った|戻りました|もどった|もどりました|"
     r"(引い|ひい|治まっ|おさまっ|収まっ|良くなっ|よくなっ|薄くなっ|うすくなっ|小さくなっ|ちいさくなっ|目立たなくなっ|めだたなくなっ)"
     r"(てき|てる|ています|てます|てました|てた)|消えかけ|治りかけ|なおりかけ|ましになっ|マシになっ|すっきりし|"
     r"いつも通り|いつもどおり|普段通り|ふだんどおり|元通り|もとどおり|"
     r"止まった|止まりました|とまった|とまりました|もう大丈夫|今は大丈夫|もう平気|今は平気|"
-    r"平熱|落ち着いた|落ち着きました|おちついた|何ともな|なんともな)"
+    r"平熱|落ち着いた|落ち着きました|おちついた|何ともな|なんともな|"
+    r"(楽|らく)にな(っ|り)|(良く|よく|軽く|かるく)な(った|りました|ってきて)|和らい|やわらい|改善し(た|て|まし)|"
+    r"(上が|あが|歩け|あるけ|眠れ|ねむれ|動かせ|うごかせ|曲げられ|まげられ|立て|たて|でき)るようにな(っ|り)|ぐっすり|"
+    r"気にならなくな|ほとんど気にな(ら|りませ))"
 )
 # Between the symptom and the resolution: another symptom is the subject, so the resolution is about that one.
 # "胸が痛いです、熱は下がったけど" keeps the chest pain. Nouns map to the groups they resolve.
@@ -455,7 +529,8 @@ SYMPTOM_SUBJECTS = {
 RECURRED = r"また|再び|ふたたび|ぶり返|ぶりかえ"
 # Before the symptom, same clause: medical history (not "以前より息が苦しい"). "以前アナフィラキシーを起こしたことが…".
 HISTORY_BEFORE = (
-    r"(以前|昔|むかし|過去に|小さい頃|子供の頃|子どもの頃|若い頃|持病|既往|もともと|元々)(?!より|と比べ|とくらべ)"
+    r"(以前|昔|むかし|過去に|小さい頃|子供の頃|子どもの頃|若い頃|持病|既往|もともと|元々|(?<![\d日時分])前は|まえは|最初は|当初は|はじめは"
+    r"|(治療|注射|点滴|施術|始める|受ける)(前|まえ)は)(?!より|と比べ|とくらべ)"
     r"|ワクチン|予防接種"                                        # a reaction to something else
 )
 # Directly after the symptom: a standing condition. "蕁麻疹持ち", "じんましん体質", "脳梗塞の後遺症".
@@ -468,19 +543,24 @@ CHRONIC_DISEASE_BEFORE = (
 )
 # For the classifier's veto only (the lexicon still fires on a symptom): conditions whose complaints are
 # the condition itself. Not for the lexicon: "寝たきりの母が高熱でぐったり" is an emergency.
-CHRONIC_CUE = CHRONIC_DISEASE_BEFORE + r"|寝たきり|慢性|糖尿病|抗がん剤|化学療法|放射線治療|持病|後遺症|リハビリ"
+# Treatments of other illnesses, whose side effects the patient lives with ("抗がん剤の副作用で吐き気が続いて").
+OTHER_THERAPY = r"抗がん剤|抗癌剤|抗がん|化学療法|放射線治療|放射線療法|透析|ステロイド|インターフェロン|ホルモン療法"
+CHRONIC_CUE = (
+    CHRONIC_DISEASE_BEFORE + r"|寝たきり|慢性|糖尿病|持病|後遺症|リハビリ|静脈瘤|潰瘍|治りにく|なおりにく|難治|" + OTHER_THERAPY
+)
 # Right after a disease name: the patient suspects it now ("脳梗塞かも、ろれつが回らない"), not a history.
 SUSPECTED_AFTER = r"^(かも|では|じゃ|みたい|っぽ|の疑い|の(症状|前兆|サイン|よう)|か(な|も|\?|。|、|$)|だと思|を(起こし|おこし)(た|て)(?!から|以来|いらい|こと|あと|後))"
 # Anywhere in the sentence, with no treatment named: a long-standing or recurring complaint.
 # "10年以上アトピーで全身かゆい", "喘息持ちで季節の変わり目は息苦しくなることが多い".
 CHRONIC_DURATION = (
     r"(\d+|数|何|十)(年|か月|ヶ月|カ月|ヵ月|ケ月)(以上|来|も|間|前から|くらい前から|ほど前から)|何年も|長年|長いこと|何か月も|何ヶ月も"
+    r"|半年(以上|も|間|前から|くらい|ほど|たって|経って|近く)|一年(以上|も|間|前から)|年単位"
     r"|(子供|子ども|こども|小さい|幼い|若い)(の)?(頃|ころ)から|生まれつき|昔から|むかしから|ずっと前から"
     r"|(部活|スポーツ|試合|練習|事故|転ん|転倒)[^、。]{0,8}(痛め|傷め|いため|けが|怪我|ケガ|骨折|捻挫)(て|た)?(から|以来|いらい|あと)"
     r"|(けが|怪我|ケガ|骨折|捻挫|事故)(で|の|以来|から|して)[^。]{0,20}(ずっと|いまだに|今でも|今も|治らな|なおらな|続いて|つづいて)"
 )
 HABITUAL = (
-    r"季節の変わり目|毎年|毎月|しょっちゅう|たびたび|こと(が|も)?(多|よくあ)"
+    r"季節の変わり目|毎年|毎月|しょっちゅう|たびたび|こと(が|も)?(多|よくあ)|(夕方|夜|朝|雨の日|寒い日|冬|生理前)(に)?(なると|になると)"
     r"|(?<![がくも])(よく(?!な)|時々|ときどき|たまに)[^、。]{0,4}(なり|なる|なっ|あり|ある|起き|おき)"
 )
 # Directly after the symptom: the patient asks whether the therapy treats it. "腰の激痛に効きますか".
@@ -498,16 +578,25 @@ RESCHEDULING = r"(学校|保育園|幼稚園|会社|仕事)(を)?休|予約[^、
 ABOUT_THE_BOT = r"チャット|ボット|bot|(?<![a-z])ai(?![a-z])|あなた|君|きみ|お前|おまえ|回答|返答|このサイト|ホームページ|説明|文章|サイト"
 ABOUT_THE_BOT_GROUPS = {"confusion", "stroke"}
 # The message places the symptom after the treatment, at the injection site, or says it is sudden.
-TREATMENT = r"注射|点滴|施術|治療|投与|処置|エクソソーム|上清|セクレトーム|幹細胞|培養|ちゅうしゃ|てんてき|せじゅつ"
+TREATMENT = (
+    r"注射|点滴|施術|(?<!がん)(?<!癌)(?<!抗がん剤)(?<!化学)(?<!放射線)(?<!透析)(?<!歯の)(?<!歯科)(?<!ホルモン)(?<!不妊)(?<!薬物)治療"
+    r"|投与|処置|エクソソーム|上清|セクレトーム|幹細胞|培養|ちゅうしゃ|てんてき|せじゅつ"
+)
 AFTER_TREATMENT = (
-    r"(" + TREATMENT + r")(を|の)?(受け|うけ|し|やっ|打っ|して|もらっ|終わっ|おわっ)?(た|て)?(あと|後|から|直後|以来|翌日|次の日|夜|帰り)"
+    r"(" + TREATMENT + r")(を|の)?(受け|うけ|し|やっ|打っ|して|もらっ|終わっ|おわっ)?(た|て)?(あと|後|から|直後|以来|翌日|次の日|夜|帰り"
+    r"|翌朝|よくあさ|次の朝|つぎのあさ|翌晩|翌々日|よくじつ|つぎのひ|\d日後|二日後|数日後)"
     r"|(点滴|注射|施術|てんてき|ちゅうしゃ)(の)?(途中|中|最中|終わ|おわ)"
     r"|(昨日|きのう|今日|きょう|今朝|けさ|さっき|先ほど|さきほど|午前|午後|時間前|先週|昨夜)[^、。]{0,12}(" + TREATMENT + r")"
     r"[^、。]{0,6}(受け|うけ|し|打っ|打ち|やっ|して|もらっ)(た|て|まし)"
     r"|(注射|点滴|打っ|打た|刺し|刺さ|針)[^、。]{0,6}(ところ|とこ|所|部分|部位|場所|跡|痕|あと|周り|まわり)"
     r"|(注射|点滴|打っ|打た|刺し|刺さ)(を)?(し|して|受け|うけ)?(た|て)?(ほう|方|側|腕|うで|膝|ひざ|顔|頭皮|お尻|肩)"
 )
-SUDDEN = r"急に|突然|きゅうに|とつぜん|いきなり|さっきまで"
+SUDDEN = (
+    r"急に|突然|きゅうに|とつぜん|いきなり|さっきまで|急にこう"
+    # "fine this morning": "朝は普通でした", "昼までは元気だった", "今朝まではしっかりしてた"
+    r"|(朝|あさ|今朝|けさ|昼|ひる|昨日|きのう|さっき|午前中|夕方|ゆうがた|昨夜|ゆうべ|\d+時間前|数時間前)(まで|は|までは)[^。、]{0,6}"
+    r"(普通|ふつう|元気|げんき|しっかり|いつも通り|いつもどおり|なんともな|何ともな|平気|へいき)"
+)
 # A beauty concern, not a stroke: "口角の左側が下がってきたのが気になる", "顔のむくみが悩み".
 COSMETIC = r"気にな|悩み|なやみ|たるみ|しわ|ほうれい|改善|効果|治したい|なおしたい|若返|美容|見た目"
 COSMETIC_GROUPS = {"stroke", "severe_swelling"}
@@ -613,23 +702,121 @@ WOUND = (
 # A mild mark on the injection site: "打ったところに米粒くらいのしこり", "注射のあとに小さい水ぶくれ".
 MILD_NEAR = r"小さ|ちいさ|米粒|こめつぶ|豆粒|小豆|あずき|ほんの|少し|すこし|ちょっと|わずか|軽い|かるい|うっすら|ぽこっ|ぷくっ|ミリ|\dcm|1センチ"
 
+# Said as a figure of speech, in so many words: "いい意味で", "（冗談です）", "うれしすぎて", "大げさですが". These make
+# even a message that names the treatment figurative ("3回目の施術で肌がきれいになって、うれしすぎて息が止まりそう").
+# Not "冗談じゃなく" / "冗談抜きで" (seriously).
+FIGURATIVE_MARKER = (
+    r"(いい|良い|よい)意味(で|です|でした|でね)|(冗談|じょうだん)(?=です|だよ|ですよ|だけど|ですけど|ですが|でした|半分|まじり|めかし|はさておき|[)）]|$)"
+    r"|(大げさ|おおげさ|大袈裟)(です|ですが|だけど|に言うと|かも)|比喩|(例え|たとえ)(です|ですが|だけど)"
+    r"|(うれし|嬉し)(すぎ|くて)|感動(して|で|しすぎ|のあまり)|感激(して|で)|(かわい|可愛|かっこ|カッコ|格好)(すぎ|よすぎ)"
+)
+# What moved the patient, right before the symptom: "受付の方の笑顔に胸がぎゅっと", "仕上がりを見て気絶しそう".
+EMOTIONAL_CAUSE_BEFORE = (
+    r"(笑顔|えがお|言葉|一言|ひとこと|優しさ|やさしさ|気遣い|きづかい|親切|イケメン|かっこよさ|可愛さ|かわいさ|美しさ|仕上がり|しあがり"
+    r"|結果|変化|写真|鏡|肌|はだ|値段|金額|請求|見積|料金|価格|合計)(の[^、。]{0,6})?"
+    r"(に|で|を見て|をみて|を聞いて|をきいて|を見た|をみた|を聞いた|をきいた)[^、。]{0,6}$"
+)
+# Said by someone about themselves as a habit or a fear, in quotes: 夫が「注射なんて無理、絶対気絶する」って毎日言ってる.
+# Not 母が「息が苦しい」って言ってる (a report).
+HABITUAL_QUOTE = r"毎日|まいにち|いつも|毎回|まいかい|口癖|くちぐせ|たびに|しょっちゅう|昔から|むかしから|会うたび"
+FEAR_IN_QUOTE = r"怖|こわ|無理|むり|嫌|いや|やだ|絶対|ぜったい|苦手|にがて"
+# What is feared, in the quote: the needle or the treatment ("針見ただけで", "注射なんて"). Not 「もう無理、倒れちゃう」.
+FEARED_IN_QUOTE = r"注射|点滴|針|はり(を|が|見)|採血|施術|ちゅうしゃ|てんてき|だけで|なんて"
+PREDICTION_AFTER = r"^(する|しちゃ|しそう|ちゃう|ちゃいそう|る|そう|ます|しま(う|す)|するかも|かも)"
+# Not now, in so many words: "気絶する」", "倒れちゃう」" (a prediction in the quote; "倒れそう」" may be now).
+PREDICTION_STRICT_AFTER = r"^(する|しちゃう|ちゃう|るかも|するかも|するわ|するよ|しま(う|す))[!！]?[」』”]"
+# A film, a series, a book or a game: "映画で主人公が倒れて意識不明になるシーン". Not when the patient's own symptom
+# came while watching ("ドラマを見ていたら急に胸が痛くなった").
+FICTION_MEDIUM = r"映画|えいが|ドラマ|アニメ|漫画|まんが|小説|ゲーム|舞台|芝居|番組|ミュージカル|ネトフリ|作品|絵本|物語"
+FICTION_SCENE = (
+    r"シーン|場面|ばめん|主人公|登場人物|キャラ|俳優|女優|役者|演技|演出|劇中|作中|ヒロイン|犯人|ラスト|最終回|(\d|何)話|の中で|のなかで|ストーリー|描写|役の"
+)
+WATCHING_THEN = r"(見|観|み)(て(い)?たら|ている(とき|時|途中|最中)|てる(とき|時|途中|最中)|ながら)"
+# Someone's pet, not a person: "うちの犬がけいれんしてる", "わんちゃんの足から血が止まらない". Not "犬の散歩中に倒れた"
+# (the patient) nor "犬に噛まれて血が止まらない".
+ANIMAL = (
+    r"犬|いぬ|わんこ|わんちゃん|ワンちゃん|猫|ねこ|にゃんこ|ペット|ハムスター|うさぎ|兎|インコ|小鳥|文鳥|オウム|金魚|熱帯魚|フェレット"
+    r"|モルモット|ハリネズミ|チワワ|トイプードル|プードル|柴犬|ダックス|ポメラニアン|カメ|亀|トカゲ|ヘビ|馬|牛"
+)
+ANIMAL_SUBJECT = r"(" + ANIMAL + r")(ちゃん|くん|たち)?(が|は|も|の|って)|(うちの|飼い|愛|実家の)(" + ANIMAL + r")(ちゃん|くん)?[、,]"
+# Machines and things: "パソコンがフリーズして意識不明状態", "アプリが無反応", "プリンターが息してない".
+MACHINE = (
+    r"洗濯機|パソコン|ぱそこん|pc|スマホ|携帯|iphone|アイフォン|タブレット|ipad|エアコン|冷蔵庫|電子レンジ|テレビ|アプリ|サイト|ページ|ホームページ"
+    r"|wi-?fi|ワイファイ|ルーター|回線|ネット|プリンター|機械|画面|ボタン|リンク|システム|サーバー|エンジン|バッテリー|車|バイク|自転車"
+    r"|時計|エレベーター|ドア|鍵|カギ|レジ|マウス|キーボード|ゲーム機|充電器|電池|株価"
+)
+MACHINE_SUBJECT_BEFORE = r"(" + MACHINE + r")(が|は|も)|うちの(" + MACHINE + r")[、,]"
+# The symptom is the patient's own, doing something with the machine or the pet ("スマホを見ていたら", "散歩中に").
+DOING_WITH = r"たら|ながら|ていると|てると|中に|ちゅうに|最中|途中|とき|時に|瞬間|と(急|突|きゅう|いきなり)"
+# Menstrual bleeding: "生理で出血が多い日でも受けられますか". Not "生理でもないのに出血が止まらない".
+MENSTRUAL = r"生理|せいり|月経|経血|おりもの|ナプキン|タンポン"
+NOT_MENSTRUAL = r"(生理|せいり|月経)(じゃ|では|でも)(な|あり)|(生理|せいり|月経)以外|不正出血"
+# A mild local reaction, with reassuring detail in the message: "注射したところが熱を持ってるけど、普通に歩けるし腫れもわずか".
+REASSURED = (
+    r"普通に(歩|ある|動|うご|上が|あが|曲げ|まげ|生活|せいかつ|仕事|しごと|過ごせ|すごせ|でき)|(歩|ある)け(る|ます|てる|ています)"
+    r"|動かせ(る|ます)|曲げ伸ばし(も)?(でき|可能)|問題な(い|く|し)|へいき|平気|大丈夫そう|広が(って|り)?(は|も)?(い)?(ない|ません|なし)"
+    r"|わずか|ほんの少し|ほんのり|うっすら|(?<![\d.])([1-3](\.\d)?|一|二|三)(センチ|せんち|cm)|\d+(ミリ|mm)|米粒|小豆|豆粒"
+    r"|(熱|ねつ)(は|も)(ない|なし|出て(い)?な)|痛み(は|も)(ほとんど|あまり|ない|なし)|元気(です|だ|。|$)"
+)
+LOCAL_ALARM = (
+    r"全身|体中|からだじゅう|顔|かお|唇|くちびる|まぶた|舌|のど|喉|息|いき(が|も)|呼吸|胸|むね|吐|嘔|高熱|3[89](\.\d)?度|4[01](\.\d)?度"
+    r"|震え|ふるえ|悪寒|寒気|ぐったり|意識|膿|うみ|黒|紫|変色|赤い(線|すじ|筋)|水ぶくれ|水疱|冷た|じんま|蕁麻|どんどん|みるみる|ますます"
+    r"|倍|パンパン|眠れな|ねむれな|激痛|我慢でき|がまんでき|(広が|ひろが)(っ(て|た)|り|る)(?!(は|も)?(い)?(ない|ません|なし|ませ))"
+    r"|全体|ぜんたい|全部|広範囲|(肩|ひじ|肘|手首|指先)まで"
+)
+LOCAL_GROUPS = {"injection_site", "severe_swelling", "severe_pain", "allergy"}
+
 QUOTES = "「」『』\"“”'"
 SENTENCE_END = "。！？!?"
 CLAUSE_END = re.compile(r"[、,]|けど|けれど|ので|のに|が、")
 
 
 def _fold(text: str) -> str:
-    """Katakana to hiragana (one code point each, so offsets are kept)."""
-    return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
+    """Katakana to hiragana, and a long-vowel mark after ゅ / ょ read as う ("きゅーきゅーしゃ", "ちゅーしゃ"):
+    one code point each, so offsets are kept."""
+    folded = "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
+    return _LONG_VOWEL.sub("う", folded)
+
+
+_LONG_VOWEL = re.compile(r"(?<=[ゅょ])ー")
 
 
 def _compile(pattern: str) -> "re.Pattern[str]":
     return re.compile(_fold(pattern))
 
 
+# Symptom words as they are typed in kana alone ("いしきがない", "こきゅうがくるしい", "ほっさ"): each symptom
+# pattern below also matches these readings. Not 失神 (しっしん is also 湿疹) nor 悪寒 (おかん is also "mum").
+KANA_READINGS = {
+    "意識不明": "いしきふめい", "意識": "いしき", "呼吸": "こきゅう", "気絶": "きぜつ", "発作": "ほっさ", "高熱": "こうねつ",
+    "出血": "しゅっけつ", "窒息": "ちっそく", "頭痛": "ずつう", "嘔吐": "おうと", "失禁": "しっきん", "幻覚": "げんかく",
+    "錯乱": "さくらん", "卒倒": "そっとう", "吐血": "とけつ", "心臓": "しんぞう", "血圧": "けつあつ", "全身": "ぜんしん",
+    "顔面": "がんめん", "蒼白": "そうはく", "胸痛": "きょうつう", "記憶": "きおく", "応答": "おうとう", "息切れ": "いきぎれ",
+}
+_READING = re.compile("|".join(sorted(map(re.escape, KANA_READINGS), key=len, reverse=True)))
+# Lookbehinds must keep a fixed width: the readings are not put inside them.
+_LOOKBEHIND = re.compile(r"\(\?<[!=][^)]*\)")
+
+
+def _with_variants(pattern: str) -> str:
+    """A symptom pattern that also matches kana readings of its kanji words and the colloquial or dialect
+    negatives of 〜らない ("止まんない", "止まらん", "止まらへん")."""
+    out, last = [], 0
+    for lookbehind in list(_LOOKBEHIND.finditer(pattern)) + [None]:
+        end = lookbehind.start() if lookbehind else len(pattern)
+        segment = pattern[last:end]
+        segment = _READING.sub(lambda m: f"(?:{m.group()}|{KANA_READINGS[m.group()]})", segment)
+        segment = segment.replace("らな", "(?:らな|んな|らへん|らん)")
+        out.append(segment)
+        if lookbehind:
+            out.append(lookbehind.group())
+            last = lookbehind.end()
+    return "".join(out)
+
+
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
-_GROUPS = {name: [_compile(p) for p in patterns] for name, patterns in SYMPTOM_GROUPS.items()}
+_GROUPS = {name: [_compile(_with_variants(p)) for p in patterns] for name, patterns in SYMPTOM_GROUPS.items()}
 _TEMPERATURE = _compile(TEMPERATURE)
 _FEVER_WORD = _compile(FEVER_WORD)
 _PERSISTENT = _compile(PERSISTENT)
@@ -689,11 +876,47 @@ _PAST_TIME = _compile(PAST_TIME)
 _RECENT = _compile(RECENT)
 _PAST_FORM = _compile(PAST_FORM)
 _MILD_NEAR = _compile(MILD_NEAR)
+_NEGATED_MARK_AFTER = _compile(NEGATED_MARK_AFTER)
+_BRACKETED = _compile(BRACKETED)
+_TOPIC_NEGATED_AFTER = _compile(TOPIC_NEGATED_AFTER)
+_FIGURATIVE_MARKER = _compile(FIGURATIVE_MARKER)
+_EMOTIONAL_CAUSE_BEFORE = _compile(EMOTIONAL_CAUSE_BEFORE)
+_HABITUAL_QUOTE = _compile(HABITUAL_QUOTE)
+_FEAR_IN_QUOTE = _compile(FEAR_IN_QUOTE)
+_FEARED_IN_QUOTE = _compile(FEARED_IN_QUOTE)
+_PREDICTION_AFTER = _compile(PREDICTION_AFTER)
+_PREDICTION_STRICT_AFTER = _compile(PREDICTION_STRICT_AFTER)
+_FICTION_MEDIUM = _compile(FICTION_MEDIUM)
+_FICTION_SCENE = _compile(FICTION_SCENE)
+_WATCHING_THEN = _compile(WATCHING_THEN)
+_ANIMAL_SUBJECT = _compile(ANIMAL_SUBJECT)
+_MACHINE_SUBJECT_BEFORE = _compile(MACHINE_SUBJECT_BEFORE)
+_DOING_WITH = _compile(DOING_WITH)
+_MENSTRUAL = _compile(MENSTRUAL)
+_NOT_MENSTRUAL = _compile(NOT_MENSTRUAL)
+_REASSURED = _compile(REASSURED)
+_LOCAL_ALARM = _compile(LOCAL_ALARM)
+_OTHER_THERAPY = _compile(OTHER_THERAPY)
+
+
+# Typing slips and baby talk read as what they stand for: "ちがとまらにゃい", "とまらないでしゅ" are not missed.
+# Dialect negatives of the verbs the lexicon needs ("息できひん", "起きへん", "でけへん") read as 〜ない.
+TYPOS = [
+    (r"にゃ(?=い|く|かっ)", "な"),
+    (r"ましぇん", "ません"),
+    (r"(でき|でけ|おき|起き|うごか|動か|わから|分から|とまら|止まら|さがら|下がら|おさまら|治まら|まわら|回ら|はいら|入ら"
+     r"|たて|立て|あるけ|歩け|しゃべれ|喋れ|のめ|飲め|すえ|吸え|みえ|見え)(へん|ひん)", r"\1ない"),
+    (r"(でき|でけ)ん(?=[、。,.!?！？]|$|よ|わ|し|くて|のよ)", r"\1ない"),
+]
+_TYPOS = [(re.compile(a), b) for a, b in TYPOS]
 
 
 def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_ASCII_LOWER)
-    return re.sub(r"\s+", "", text)  # line breaks too: "胸が\n痛い" must still match
+    text = re.sub(r"\s+", "", text)  # line breaks too: "胸が\n痛い" must still match
+    for typo, fixed in _TYPOS:
+        text = typo.sub(fixed, text)
+    return text
 
 
 def _sentences(text: str) -> Iterator[Tuple[int, str]]:
@@ -767,20 +990,63 @@ def _someone_elses_story(sentence: str, after: str) -> bool:
     return bool(acquaintance and elsewhere and _PAST_FORM.search(after))
 
 
-def _figurative(group: str, phrase: str, before: str, after: str, sentence: str, whole: str, treated: bool) -> bool:
-    """Jokes, exaggerations, idioms and things falling over, when the message names no treatment."""
-    if treated:
+def _quoted_habit_or_fear(before: str, after: str, sentence: str) -> bool:
+    """In quotes, said as a habit or a fear: 「注射なんて無理、絶対気絶する」って毎日言ってます."""
+    opened = max(before.rfind("「"), before.rfind("『"), before.rfind("“"))
+    if opened < 0 or opened < max(before.rfind("」"), before.rfind("』"), before.rfind("”")):
         return False
+    if not re.search("[」』”]", after):
+        return False
+    if _HABITUAL_QUOTE.search(sentence):
+        return True
+    quote = before[opened:]
+    return bool(_FEARED_IN_QUOTE.search(quote) and (
+        _PREDICTION_STRICT_AFTER.search(after) or (_FEAR_IN_QUOTE.search(quote) and _PREDICTION_AFTER.search(after))
+    ))
+
+
+def _not_a_person(before: str, subject: "re.Pattern[str]") -> bool:
+    """A pet or a machine is the subject of the symptom: named before it in the sentence, with no person,
+    no first person and nothing the patient was doing in between ("スマホを見ていたら", "犬の散歩中に")."""
+    found = list(subject.finditer(before))
+    if not found:
+        return False
+    between = before[found[-1].end():]
+    doing = _DOING_WITH.search(between)
+    if doing and found[-1].group().endswith(("が", "は", "も")) and doing.group() in ("中に", "ちゅうに", "途中", "最中"):
+        doing = None  # "愛犬が散歩中に倒れた": the pet is the subject
+    return not (_PERSON.search(between) or _FIRST_PERSON.search(between) or doing
+                or re.search(r"に(噛|か)ま|にひっか|に引っか|に刺さ|にささ", between))
+
+
+def _fiction(before: str, sentence: str) -> bool:
+    """A scene in a film, a series, a book or a game, not the patient watching it when the symptom came."""
+    return bool(_FICTION_MEDIUM.search(sentence) and _FICTION_SCENE.search(sentence) and not _WATCHING_THEN.search(before))
+
+
+def _figurative(group: str, phrase: str, before: str, after: str, sentence: str, whole: str, treated: bool,
+                clause_before: str = "") -> bool:
+    """Jokes, exaggerations, idioms and things falling over, when the message names no treatment; with the
+    treatment named, only when said in so many words ("いい意味で", "冗談です") or when something moving
+    (a smile, the result, the price) caused it, with a joke or an exaggeration."""
+    if treated:
+        if group not in FIGURATIVE_GROUPS:
+            return False
+        exaggerated = phrase.endswith("そう") or _EXAGGERATION_AFTER.search(after) or "すぎ" in before
+        return bool(_FIGURATIVE_MARKER.search(whole)
+                    or (_EMOTIONAL_CAUSE_BEFORE.search(clause_before) and (_JOKE.search(whole) or exaggerated)))
     for idiom, regex in _IDIOM_AFTER.items():
         if phrase.startswith(idiom) and regex.search(after):
             return True
     if group == "consciousness" and phrase[:2] in ("倒れ", "たお", "崩れ", "くず") and _THING_SUBJECT_BEFORE.search(before):
         return True
-    if group == "consciousness" and ("返事" in phrase or "へんじ" in phrase) and _NOT_A_PERSON_ANSWER.search(before):
+    if group == "consciousness" and ("返事" in phrase or "へんじ" in phrase) and _NOT_A_PERSON_ANSWER.search(before) and not (
+        _SUDDEN.search(sentence) or re.search(_fold(PERSON) + r"(が|は|の|と|に)", before)
+    ):
         return True
     if group not in FIGURATIVE_GROUPS:
         return False
-    if _JOKE.search(whole):
+    if _JOKE.search(whole) or _FIGURATIVE_MARKER.search(whole):
         return True
     exaggerated = phrase.endswith("そう") or _EXAGGERATION_AFTER.search(after) or "すぎ" in before
     return bool(_FIGURATIVE_CAUSE.search(sentence) and (exaggerated or _UNRELATED_REQUEST.search(whole)))
@@ -800,15 +1066,34 @@ def _rejection(group: str, sentence: str, original: str, start: int, end: int, w
     phrase = sentence[start:end]
 
     # "呼んでも反応なし": the negation is the symptom itself
-    no_answer = group == "consciousness" and phrase.endswith(("反応", "はんのう", "返事", "へんじ", "答え", "こたえ"))
-    if (_NEGATED_AFTER.search(after) and not no_answer) or _COORDINATED_NEGATION_AFTER.search(after):
+    no_answer = group == "consciousness" and phrase.endswith(("反応", "はんのう", "返事", "へんじ", "答え", "こたえ", "応答", "おうとう"))
+    # a bracketed aside is skipped ("じんましん（前回出たもの）は今回出ていません"); a symptom inside brackets is read
+    # with what follows them ("高熱（38.5度以上）は出ていません")
+    unbracketed = _BRACKETED.sub("", after)
+    closing = re.search(r"[)）]", after)
+    if closing and "(" not in after[: closing.start()] and "（" not in after[: closing.start()] and re.search(r"[(（]", before):
+        unbracketed = _BRACKETED.sub("", after[closing.end():])
+    if not no_answer and (_NEGATED_AFTER.search(after) or _NEGATED_AFTER.search(unbracketed) or _NEGATED_MARK_AFTER.search(after)
+                          or _TOPIC_NEGATED_AFTER.search(_clause_after(unbracketed, unbracketed))):
+        return "negated"
+    if _COORDINATED_NEGATION_AFTER.search(after) or _COORDINATED_NEGATION_AFTER.search(unbracketed):
         return "negated"
     if _HYPOTHETICAL_BEFORE.search(clause_before) or _HYPOTHETICAL_AFTER.search(clause_after):
         return "hypothetical"
     if _FIGURATIVE_AFTER.search(clause_after) or (group == "chest" and _FIGURATIVE_CHEST.search(sentence)):
         return "figurative"
-    if _figurative(group, phrase, before, after, sentence, whole, treated):
+    if _figurative(group, phrase, before, after, sentence, whole, treated, clause_before):
         return "figurative"
+    if _quoted_habit_or_fear(before, after, sentence):
+        return "figurative"
+    if _fiction(before, sentence):
+        return "fiction"
+    if _not_a_person(before, _ANIMAL_SUBJECT):
+        return "animal"
+    if _not_a_person(before, _MACHINE_SUBJECT_BEFORE):
+        return "machine"
+    if group == "bleeding" and _MENSTRUAL.search(sentence) and not _NOT_MENSTRUAL.search(sentence):
+        return "menstrual"
     if before and after and before[-1] in QUOTES and after[0] in QUOTES:
         return "general"
     if _WORD_QUESTION_AFTER.search(after) or _DIFFERENCE_QUESTION.search(sentence):
@@ -823,6 +1108,8 @@ def _rejection(group: str, sentence: str, original: str, start: int, end: int, w
     if ("苦し" in phrase or "くるし" in phrase) and _MONEY.search(sentence):
         return "figurative"
     if group == "confusion" and _CONFUSION_PREFACE_AFTER.search(after):
+        return "figurative"
+    if group == "memory" and re.search(r"すみません|すいません|ごめん|申し訳|もうしわけ|失礼", sentence):
         return "figurative"
     if phrase in ("助けて", "たすけて") and _HELP_FOR_INFO.search(sentence):
         return "general"
@@ -848,6 +1135,14 @@ def _rejection(group: str, sentence: str, original: str, start: int, end: int, w
         or _CHRONIC_DURATION.search(sentence) or _HABITUAL.search(sentence)
     ):
         return "chronic"
+    # the side effects of another illness's treatment: "抗がん剤の副作用で吐き気がひどい" (not a fever or a collapse)
+    if not sudden and _OTHER_THERAPY.search(before) and (
+        group in ("unwell", "severe_pain", "severe_swelling") or re.search("吐き気|はきけ", phrase)
+        or (group == "consciousness" and re.search(r"いつも|毎回|まいかい|たびに|(の|した)日は", sentence))
+    ):
+        return "chronic"
+    if group in LOCAL_GROUPS and _REASSURED.search(whole) and not _LOCAL_ALARM.search(whole):
+        return "mild"
     if _EFFICACY_AFTER.search(after):
         return "efficacy"
     if group in ABOUT_THE_BOT_GROUPS and _ABOUT_THE_BOT.search(sentence):
@@ -921,6 +1216,11 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
             r"\b(left|right|one) (arm|leg|hand|side) (is |feels |went |has gone )?(weak|numb|limp|dead)\b",
             r"\b(numb|weak)(ness)? (on|in|down) (one|the left|the right|his left|her left|his right|her right|my left|my right) side\b|\bnumb and weak\b|\bweak and numb\b",
             r"\b(worst|sudden|severe|thunderclap) headache\b|\b(double vision|seeing double)\b|" + _N + r" (speak|talk|walk straight)\b",
+            r"\b(worst|sudden|suddenly|thunderclap|excruciating|splitting)\b( \w+){0,3} headache\b",
+            r"\bheadache\b.{0,50}\b(vomit\w*|throw\w* up|threw up|puk\w*|blurr\w*|can'?t see|double vision|stiff neck)\b"
+            r"|\b(blurr\w*|double) vision\b.{0,40}\bheadache\b",
+            r"\b(sudden(ly)?|all of a sudden)\b.{0,20}\b(blurr\w*|can'?t see|lost (my|his|her) (sight|vision)|blind)\b",
+            r"\bmix\w* up (his|her|my|their) words\b|\bwords (are |came out |come out )?(jumbled|garbled|scrambled)\b|\bgarbled speech\b",
             r"\b(having|had|is having) a stroke\b|\bstroke symptoms\b",
         ],
         "confusion": [
@@ -928,6 +1228,17 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
             r"\bsudden(ly)? confus\w*\b|\bconfused and (dizzy|weak|drowsy|sleepy)\b|\b(disoriented|delirious|hallucinat\w*|incoheren\w*)\b",
             r"\b(doesn'?t|does not|didn'?t|can'?t|cannot|don'?t) (know|recogni[sz]e) (where (he|she|they|i) (is|am|are)|me|us|who (i|we) (am|are)|his own|her own|what day)\b",
             r"\b(talking|speaking|saying) (nonsense|gibberish|strange things|weird things)\b|\bnot making (any )?sense\b",
+            # "suddenly really confused", "got very confused after the drip" (not "confused about the price")
+            r"\b(sudden(ly)?|all of a sudden|out of nowhere)\b.{0,25}\b(confus\w*|disoriented)\b(?! (about|by|with|over|regarding|as to|on))"
+            r"|\b(confused|disoriented)\b.{0,25}\b(all of a sudden|out of nowhere|suddenly)\b",
+            r"\b(became|become|becomes|got|gets|getting|seems|seemed|looks|looked|acting|went) (very |really |so |super |extremely |totally |completely )?"
+            r"(confused|disoriented)\b(?! (about|by|with|over|regarding|as to|on))",
+            r"\b(doesn'?t|does not|don'?t|didn'?t|did not|can'?t|cannot|could not|couldn'?t)( even)? (know|tell|say|remember)( me| us)? "
+            r"((what|which) (year|month|day|date) it is|the (date|year|month|day))\b|\bno idea (what|which) (year|month|day|date) it is\b|\bthinks it'?s (19|20)\d\d\b",
+            # sudden loss of memory: "keeps asking the same question", "can't remember anything from today"
+            r"\bkeeps? (on )?asking (me |us )?the same (question|thing)s?\b|\basking the same (question|thing)s? (over and over|again and again|every (few )?minutes?)\b",
+            r"\b(can'?t|cannot|doesn'?t|does not|didn'?t|don'?t) remember (anything|a thing|what (happened|she did|he did|we did|i said|we said)|today|this morning|"
+            r"the last (hour|few hours)|where (he|she) (has been|went|was))\b|\bno memory of (today|this morning|the last)\b|\bmemory loss\b",
         ],
         "allergy": [
             r"\b(face|lips?|tongue|throat|eyes?|eyelids?|mouth|cheeks?)\b.{0,15}\b(swell\w*|swollen|puff(ing|ed) up|blow(ing)? up)\b",
@@ -940,6 +1251,9 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
             r"\b(bleeding|blood)\b.{0,25}\b(won'?t|will not|doesn'?t|does not|not|can'?t|isn'?t|is not|hasn'?t|never) stop\w*\b",
             r"\bblood\b.{0,20}\b(pouring|gushing|spurting|everywhere)\b",
             r"\bcan'?t stop (the )?bleeding\b|\bbleeding (heavily|a lot|badly|profusely|everywhere|nonstop|non-stop)\b",
+            r"\b(keeps?|kept|keep on|keeps on|still) bleeding\b(?! (a (little|bit|tiny bit)|slightly|lightly|a few drops))|\bbl(ee|e)d\w* (right )?through\b",
+            r"\bsoak\w* (right )?through\b|\b(bandages?|gauze|dressings?|plasters?|pads?|towels?)\b.{0,20}\b(soaked|drenched|full of blood|covered in blood)\b"
+            r"|\bsoaked (with|in) blood\b|\bblood\b.{0,10}\b(keeps|kept|is|was) (dripping|running|pouring|soaking|coming out)\b",
             r"\b(heavy|lots of|a lot of|so much) (bleeding|blood)\b|\b(vomit\w*|throw\w* up|cough\w* up|spit\w* up|puk\w*) blood\b",
             r"\bblood in (my |his |her )?(vomit|stool|poop|urine|pee)\b|\b(black|tarry|bloody) (stool|poop)s?\b",
         ],
@@ -973,7 +1287,8 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "breathing": [r"喘不(上|过|過)(气|氣)|呼吸困(难|難)|(不能|没法|沒法|无法|無法)呼吸|透不(过|過)(气|氣)|上不(来|來)(气|氣)|憋(气|氣)|窒息|呼吸(急促|很(困难|困難|急))|喉(咙|嚨)(好|很)?(紧|緊|肿|腫)"],
         "chest": [r"(胸口|胸部|胸)(好|很|非常|特别|特別|剧烈|劇烈)?(痛|疼|闷|悶|紧|緊|压|壓)|心(脏|臟)(好|很)?(痛|疼)|心(绞|絞)痛|胸痛"],
         "consciousness": [r"(晕|暈|昏)倒|昏迷|(晕|暈|昏)(过|過)去|失去(意识|意識)|不省人事|叫不(醒|应|應)|(没|沒)(有)?(反应|反應)|抽搐|(痉|痙)(挛|攣)|(癫|癲)(痫|癇)(发|發)作"],
-        "stroke": [r"(脸|臉|嘴)(歪|一(边|邊))|(口齿|口齒|说话|說話|讲话|講話)(不清|含糊)|半(边|邊)(身体|身體)|(一侧|一側|一(边|邊))(手|脚|腳|身体|身體)?(无力|無力|麻|动不了|動不了)|(手|脚|腳)(没力|沒力|无力|無力)|流口水|中(风|風)|重影"],
+        "stroke": [r"(突然|忽然)[^，,。]{0,6}头(痛|疼)|(突然|忽然)[^，,。]{0,6}頭(痛|疼)|(头|頭)(痛|疼)(得)?(厉害|厲害|剧烈|劇烈|欲裂|要炸)|(头|頭)(痛|疼)[^。]{0,15}(吐|看不清|模糊|重影)",
+                   r"(脸|臉|嘴)(歪|一(边|邊))|(口齿|口齒|说话|說話|讲话|講話)(不清|含糊)|半(边|邊)(身体|身體)|(一侧|一側|一(边|邊))(手|脚|腳|身体|身體)?(无力|無力|麻|动不了|動不了)|(手|脚|腳)(没力|沒力|无力|無力)|流口水|中(风|風)|重影"],
         "confusion": [r"(认|認)不(出|得)|不(认|認)(识|識)(我|人|家人)|(意识|意識|神志)(模糊|不清)|胡言(乱|亂)(语|語)|(语|語)无伦次|語無倫次|(说话|說話|讲话|講話)(乱|亂)七八糟|不知道(自己)?在哪"],
         "allergy": [r"(红肿|紅腫)[^，,。]{0,4}(扩散|擴散|变大|變大)|(荨|蕁)麻疹|(风|風)(团|團)|(全身|浑身|渾身)[^，,。]{0,4}(痒|癢|疹|红|紅|肿|腫)|(脸|臉|嘴唇|嘴|舌头|舌頭|眼皮|喉咙|喉嚨)[^，,。]{0,3}(肿|腫)|(过|過)敏(反应|反應|性休克)?"],
         "bleeding": [r"(血|出血)[^，,。]{0,3}(止不住|停不下|不停|一直流)|流血不止|(吐|咳)血|便血|大出血"],
@@ -986,7 +1301,9 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "breathing": [r"숨(을|이)?\s*(못|안)\s*쉬|숨(이|을)?\s*(차|막|가빠|가쁘|막혀)|숨\s*쉬기(가)?\s*(힘들|어렵|곤란)|호흡(이|을)?\s*(곤란|힘들|못|안)|목(이|구멍이)?\s*(조여|막혀|부어|붓)"],
         "chest": [r"가슴(이|에)?\s*(너무|많이|엄청|갑자기|좀)?\s*(아파|아프|아픕|답답|조여|쥐어짜|찢어)|흉통"],
         "consciousness": [r"쓰러(졌|져|지)|기절|실신|의식(이|을)?\s*(없|잃|못)|(안|못)\s*깨어나|깨어나지\s*(않|못)|(반응|대답)(이|을)?\s*(없|안|못)|경련|발작|의식불명"],
-        "stroke": [r"얼굴\s*(한쪽|반쪽|한 쪽)(이)?\s*(처지|쳐지|처졌|쳐졌|마비|돌아)|(말|발음)(이)?\s*(어눌|꼬|이상)|(한쪽|반쪽|한 쪽)\s*(팔|다리|손|몸)(이|에)?\s*(힘이 없|마비|저리|안 움직)|(팔|다리)(에|이)?\s*힘이\s*(안|없|빠)|침(을)?\s*흘리|뇌졸중|중풍"],
+        "stroke": [r"갑자기[^.?!]{0,10}머리(가)?\s*(너무|엄청|깨질|심하게)?\s*(아프|아파|아픕)|머리(가)?\s*깨질\s*(것|듯)|두통[^.?!]{0,20}(토|구토|흐려|안 보)"
+                   r"|머리[^.?!]{0,12}(아프|아파)[^.?!]{0,20}(토했|구토|흐려|흐릿|안 보)",
+                   r"얼굴\s*(한쪽|반쪽|한 쪽)(이)?\s*(처지|쳐지|처졌|쳐졌|마비|돌아)|(말|발음)(이)?\s*(어눌|꼬|이상)|(한쪽|반쪽|한 쪽)\s*(팔|다리|손|몸)(이|에)?\s*(힘이 없|마비|저리|안 움직)|(팔|다리)(에|이)?\s*힘이\s*(안|없|빠)|침(을)?\s*흘리|뇌졸중|중풍"],
         "confusion": [r"(여기가|어디인지|어딘지)\s*(어딘지|모르)|못\s*알아보|알아보지\s*못|횡설수설|헛소리|정신(이)?\s*(혼미|오락가락)|의식이?\s*흐려"],
         "allergy": [r"두드러기|(얼굴|입술|혀|눈|목|눈꺼풀)(이|가)?\s*(부었|부어|붓|퉁퉁)|온몸(에|이)?\s*(가려|두드러기|발진|빨갛)|아나필락시스|알레르기\s*반응|쇼크"],
         "bleeding": [r"피(가|는)?\s*(안|잘 안|계속)\s*(멈|멎|흘)|피(가)?\s*멈추지\s*않|출혈(이)?\s*(심|계속)|피를?\s*토|토혈|각혈|혈변"],
@@ -999,7 +1316,8 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "breathing": [r"\b(khong|ko|k) (the )?tho (duoc|dc)\b|\bkho tho\b|\bngat tho\b|\bhut hoi\b|\btho (gap|doc)\b|\bnghet tho\b|\b(co hong|hong) (bi )?(sung|nghen)\b"],
         "chest": [r"\b(dau|tuc|that) nguc\b|\bnguc (dau|tuc|that)\b"],
         "consciousness": [r"\b(bi |da |vua )?ngat (xiu|di|roi)\b|\bxiu\b|\bbi ngat\b|\bbat tinh\b|\bmat y thuc\b|\b(goi|lay) (khong|ko|mai khong) (tinh|day|tra loi)\b|\bkhong (tinh|phan ung|tra loi)\b|\bco giat\b|\bdong kinh\b"],
-        "stroke": [r"\b(mat|mieng|moi) (bi )?(lech|meo|xe)\b|\b(meo|lech) (mieng|mat)\b|\bnoi (ngong|lap|kho|khong ro)\b|\b(yeu|te) (nua nguoi|mot ben)\b|\bmot ben (nguoi|mat|tay|chan) (bi )?(yeu|te|liet|lech)\b|\bdot quy\b|\btai bien\b"],
+        "stroke": [r"\b(dot nhien|tu nhien)\b.{0,15}\bdau dau\b|\bdau dau (du doi|kinh khung|nhu bua bo)\b|\bdau dau\b.{0,30}\b(non|oi|mo mat|nhin mo|khong nhin)\b",
+                   r"\b(mat|mieng|moi) (bi )?(lech|meo|xe)\b|\b(meo|lech) (mieng|mat)\b|\bnoi (ngong|lap|kho|khong ro)\b|\b(yeu|te) (nua nguoi|mot ben)\b|\bmot ben (nguoi|mat|tay|chan) (bi )?(yeu|te|liet|lech)\b|\bdot quy\b|\btai bien\b"],
         "confusion": [r"\blu lan\b|\bmo man\b|\bnoi (nham|lung tung|linh tinh)\b|\bkhong (nhan ra|biet minh o dau)\b"],
         "allergy": [r"\bme day\b|\bphan ve\b|\bdi ung (nang|nghiem trong)\b|\bphan ung di ung\b|\b(moi|mat|luoi|mi mat|co hong|hong) (bi )?sung\b|\bsung (moi|mat|luoi)\b|\bngua (khap|toan than)\b"],
         "bleeding": [r"\bchay mau (khong|ko) (cam|ngung|dung|het)\b|\bmau (chay )?(khong|ko) (cam|ngung|dung)\b|\bchay mau nhieu\b|\b(non|ho) ra mau\b"],
@@ -1012,7 +1330,8 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "breathing": [r"\b(nao|nem) (consigo|consegue|consegui|da pra|da para) respirar\b|\bfalta (de|o) ar\b|\bfaltando ar\b|\bsem ar\b|\bdificuldade (para|pra|de) respirar\b|\bsufoc\w*\b|\bchiado\b|\bgarganta (fechando|inchad\w*|inchando|apertada)\b"],
         "chest": [r"\bdor (forte |muito forte |intensa )?no peito\b|\bpeito (doendo|apertado|pesado|doi)\b|\baperto no peito\b|\binfarto\b"],
         "consciousness": [r"\bdesmai\w*\b|\bperdeu (a )?consciencia\b|\binconsciente\b|\bnao (acorda|responde|reage)\b|\bconvuls\w*\b|\bdesacordad\w*\b"],
-        "stroke": [r"\bnao (consegue|consigo|pode|conseguiu) (mexer|mover|levantar|sentir|usar) (o|a|os|as|seu|sua|meu|minha) (braco|perna|mao|lado)s?\b|\bfal(a|ando) (estranho|esquisito|enrolado|embolado|arrastado|errado|tudo errado)\b|\b(rosto|boca|cara) (dele |dela )?(caiu|caido|torto|torta|entortou|paralisad\w*)\b|\bfala (ta |esta )?(enrolada|arrastada|embolada|estranha)\b|\b(braco|perna|lado) (sem forca|fraco|dormente|paralisad\w*)\b|\bavc\b|\bderrame\b"],
+        "stroke": [r"\bdor de cabeca\b.{0,40}\b(vomit\w*|vista (embacada|turva)|nao enxergo)\b|\b(de repente|subita|subito)\b.{0,30}\bdor de cabeca\b|\bpior dor de cabeca\b",
+                   r"\bnao (consegue|consigo|pode|conseguiu) (mexer|mover|levantar|sentir|usar) (o|a|os|as|seu|sua|meu|minha) (braco|perna|mao|lado)s?\b|\bfal(a|ando) (estranho|esquisito|enrolado|embolado|arrastado|errado|tudo errado)\b|\b(rosto|boca|cara) (dele |dela )?(caiu|caido|torto|torta|entortou|paralisad\w*)\b|\bfala (ta |esta )?(enrolada|arrastada|embolada|estranha)\b|\b(braco|perna|lado) (sem forca|fraco|dormente|paralisad\w*)\b|\bavc\b|\bderrame\b"],
         "confusion": [r"\bconfus[oa]\b(?! (com|sobre))|\bdesorientad[oa]\b|\bdelirando\b|\bnao (sabe|reconhece) (onde|quem|ninguem|a gente)\b|\bnao me reconhece\b|\bfalando coisas? sem sentido\b"],
         "allergy": [r"\burticaria\b|\banafila\w*\b|\b(boca|labios?|lingua|rosto|olhos?|garganta|cara) (ta |esta |estao |ficou |ficaram )?(inchad\w*|inchando)\b|\breacao alergica\b|\bcoceira (no corpo todo|pelo corpo)\b|\b(manchas|placas|vergoes|bolinhas) (pelo|no) corpo\b"],
         "bleeding": [r"\b(sangue|sangramento)\b.{0,15}\bnao (para|parou|estanca)\b|\bnao para de sangrar\b|\bsangrando (muito|sem parar)\b|\b(vomit\w*|tossindo) sangue\b"],
@@ -1025,7 +1344,8 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "breathing": [r"\bno (puedo|puede|podia|logro) respirar\b|\b(me |le )?falta (el )?aire\b|\bdificultad para respirar\b|\b(me|se) ahog\w*\b|\bsilbido\b|\bgarganta (cerrada|cerrando|hinchada|apretada)\b|\bse (me |le )?cierra la garganta\b"],
         "chest": [r"\bdolor (fuerte |muy fuerte |intenso )?(en el|de) pecho\b|\b(me |le )?duele (mucho )?el pecho\b|\bpecho (apretado|oprimido)\b|\bopresion en el pecho\b|\binfarto\b"],
         "consciousness": [r"\bdesmay\w*\b|\bperdio (el )?conocimiento\b|\binconsciente\b|\bno (despierta|responde|reacciona)\b|\bconvulsi\w*\b"],
-        "stroke": [r"\bno (puede|puedo|podia|pudo) (mover|levantar|sentir|usar|apretar|mantener) (el|la|los|las|su|sus|mi|mis) (brazo|pierna|mano|pie|lado)s?\b|\bhabla (raro|rara|extran\w*|enredad\w*|arrastrad\w*|incoherente|trabad\w*|torcid\w*)\b|\bse le (cayo|cae) (la cara|la boca|el labio|un lado)\b|\b(cara|boca) (caida|torcida|chueca|paralizada)\b|\bcara .{0,10}de un lado\b|\bno habla bien\b|\barrastra las palabras\b|\b(brazo|pierna|lado) (sin fuerza|debil|dormid[oa]|paralizad[oa])\b|\bderrame( cerebral)?\b|\bictus\b"],
+        "stroke": [r"\b(de repente|repentino|subito)\b.{0,30}\bdolor de cabeza\b|\bdolor de cabeza\b.{0,40}\b(vomit\w*|veo borroso|vision borrosa|no veo)\b|\bel peor dolor de cabeza\b",
+                   r"\bno (puede|puedo|podia|pudo) (mover|levantar|sentir|usar|apretar|mantener) (el|la|los|las|su|sus|mi|mis) (brazo|pierna|mano|pie|lado)s?\b|\bhabla (raro|rara|extran\w*|enredad\w*|arrastrad\w*|incoherente|trabad\w*|torcid\w*)\b|\bse le (cayo|cae) (la cara|la boca|el labio|un lado)\b|\b(cara|boca) (caida|torcida|chueca|paralizada)\b|\bcara .{0,10}de un lado\b|\bno habla bien\b|\barrastra las palabras\b|\b(brazo|pierna|lado) (sin fuerza|debil|dormid[oa]|paralizad[oa])\b|\bderrame( cerebral)?\b|\bictus\b"],
         "confusion": [r"\bconfundid[oa]\b(?! (con|sobre|por))|\bdesorientad[oa]\b|\bdelirando\b|\bno (me |nos )?reconoce\b|\bno sabe (donde|quien)\b|\bdice cosas sin sentido\b|\bincoherente\b"],
         "allergy": [r"\bronchas\b|\burticaria\b|\banafila\w*\b|\b(labios?|lengua|cara|ojos?|parpados?|garganta|boca) (se (me |le )?)?hinch\w*\b|\bse (me |le )?hinch\w* (los |la |el )?(labios?|lengua|cara|ojos?|garganta)\b|\breaccion alergica\b|\b(comezon|picazon) (en todo el cuerpo|por todo)\b"],
         "bleeding": [r"\bno (para|deja) de sangrar\b|\b(la )?sangre no (para|se detiene)\b|\bsangrando (mucho|sin parar)\b|\bsangrado (abundante|que no para)\b|\b(vomit\w*|tos\w*) sangre\b"],
@@ -1038,7 +1358,8 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "breathing": [r"\bmakahinga\b|\bhirap (na )?(huminga|sa paghinga)\b|\bkapos (ang|sa) hininga\b|\bhinihingal\b|\bnaninikip ang lalamunan\b"],
         "chest": [r"\b(masakit|sumasakit|naninikip|mabigat) (ang |na )?dibdib\b|\bsakit (ng|sa) dibdib\b|\bdibdib (ko )?(ay )?(masakit|naninikip|sumasakit)\b"],
         "consciousness": [r"\bnahimatay\b|\bhinimatay\b|\bwalang malay\b|\bnawalan (ng|nang) malay\b|\bhindi (magising|gumigising|sumasagot|tumutugon)\b|\bnangingisay\b|\bkombulsyon\b"],
-        "stroke": [r"\b(tumabingi|tabingi|lumaylay|nakalaylay) (ang )?(mukha|bibig)\b|\bmukha\b.{0,10}\b(tumabingi|tabingi|lumaylay)\b|\bbulol\b|\b(hindi|di) (maigalaw|maiangat|makagalaw)\b|\bnamamanhid (ang )?(kalahati|isang)\b"],
+        "stroke": [r"\b(biglang|bigla)\b.{0,20}\b(sakit|sumakit) (ng|ang) ulo\b|\bsakit ng ulo\b.{0,30}\b(suka|nagsuka|sumuka|malabo)\b",
+                   r"\b(tumabingi|tabingi|lumaylay|nakalaylay) (ang )?(mukha|bibig)\b|\bmukha\b.{0,10}\b(tumabingi|tabingi|lumaylay)\b|\bbulol\b|\b(hindi|di) (maigalaw|maiangat|makagalaw)\b|\bnamamanhid (ang )?(kalahati|isang)\b"],
         "confusion": [r"\bnalilito\b|\b(makilala|nakikilala)\b|\bnagdedeliryo\b|\bwala sa sarili\b"],
         "allergy": [r"\bpantal\b|\bnamamaga (ang )?(mukha|labi|dila|lalamunan|mata)\b|\b(mukha|labi|dila|lalamunan|mata) (ay )?(namamaga|maga)\b|\bkati (sa|ng) buong katawan\b"],
         "bleeding": [r"\b(ayaw|hindi) (tumigil|huminto|maampat)\b.{0,10}\bdugo\b|\bdugo\b.{0,15}\b(ayaw|hindi) (tumigil|huminto|maampat)\b|\b(sumusuka|nagsusuka|umuubo) (ng )?dugo\b|\bdumudugo (pa rin|nang husto|ng husto)\b"],
@@ -1051,7 +1372,8 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "breathing": [r"\b(tidak|tak|gak|ga|nggak) (bisa|dapat) (bernapas|bernafas|napas|nafas)\b|\bsesak( napas| nafas)?\b|\b(susah|sulit) (bernapas|napas|nafas|bernafas)\b|\btenggorokan (bengkak|tercekik|menyempit)\b"],
         "chest": [r"\b(nyeri|sakit) dada\b|\bdada (sakit|nyeri|sesak|terasa berat|ditekan)\b"],
         "consciousness": [r"\bpingsan\b|\btidak sadar(kan diri)?\b|\bhilang kesadaran\b|\b(tidak|tak|gak) (bangun|merespons|respon|menjawab)\b|\bkejang\b"],
-        "stroke": [r"\bwajah\b.{0,10}\b(mencong|miring|turun|perot)\b|\bmulut (mencong|miring|perot)\b|\bbicara (pelo|cadel|tidak jelas)\b|\bpelo\b|\blemah (sebelah|separuh)\b|\b(tangan|kaki) (sebelah|kanan|kiri) (lemas|lemah|mati rasa)\b"],
+        "stroke": [r"\b(tiba-tiba|mendadak)\b.{0,20}\b(sakit kepala|pusing)\b|\bsakit kepala\b.{0,10}\b(hebat|parah)\b|\bsakit kepala\b.{0,30}\b(muntah|pandangan kabur|penglihatan kabur)\b",
+                   r"\bwajah\b.{0,10}\b(mencong|miring|turun|perot)\b|\bmulut (mencong|miring|perot)\b|\bbicara (pelo|cadel|tidak jelas)\b|\bpelo\b|\blemah (sebelah|separuh)\b|\b(tangan|kaki) (sebelah|kanan|kiri) (lemas|lemah|mati rasa)\b"],
         "confusion": [r"\btiba-tiba bingung\b|\bjadi bingung\b|\blinglung\b|\bmengigau\b|\bngelantur\b|\b(tidak|tak|gak) (kenal|mengenali) (saya|aku|kami)\b"],
         "allergy": [r"\bbiduran\b|\bkaligata\b|\bgatal-?gatal (di )?seluruh (badan|tubuh)\b|\bruam (di )?seluruh\b|\b(bibir|wajah|muka|lidah|mata|tenggorokan) (jadi |menjadi )?bengkak\b|\bbengkak (di )?(bibir|wajah|muka|lidah|mata)\b|\breaksi alergi\b|\banafila\w*\b"],
         "bleeding": [r"\bdarah\b.{0,10}\b(tidak|tak|gak) (berhenti|mau berhenti)\b|\bpendarahan (hebat|tidak berhenti)\b|\b(muntah|batuk) darah\b"],
@@ -1064,7 +1386,13 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "breathing": [r"सास\s*(फेर्न)?\s*(सकिन|सक्दिन|सकेन|सक्नुहुन्न|गाह्रो|रोकि|फुल)"],
         "chest": [r"छाती\s*(धेरै|एकदम)?\s*(दुख|पोल|कस|भारी|च्याप)"],
         "consciousness": [r"बेहोस|होस\s*(छैन|गुम|हरा)|उठ्नुहुन्न|उठ्दैन|ब्युँझ|ब्यूँझ|मुर्छा|छारे"],
-        "stroke": [r"(मुख|अनुहार)\s*(बाङ्गो|बांगो|एकातिर|ढल्क)|बोली\s*(लरबरा|अस्पष्ट|लट्पट)|(एकातिरको|एक तर्फको)\s*(हात|खुट्टा|शरीर)|पक्षाघात"],
+        "stroke": [
+            r"(मुख|अनुहार)\s*(बाङ्गो|बांगो|एकातिर|ढल्क)|बोली\s*(लरबरा|अस्पष्ट|लट्पट)|(एकातिरको|एक तर्फको)\s*(हात|खुट्टा|शरीर)|पक्षाघात",
+            # a sudden, severe headache, or one with vomiting or blurred or double vision
+            r"(अचानक|एक्कासि|एक्कासी|एकाएक)[^।.!?]{0,25}(टाउको|शिर)[^।.!?]{0,15}(दुख|फुट|चर्क)",
+            r"(टाउको|शिर)[^।.!?]{0,20}(दुख|फुट|चर्क)[^।.!?]{0,50}(बान्ता|वान्ता|धमिलो|धुमिलो|धमिल|दोहोरो|नदेख|देख्न सकि)",
+            r"(टाउको|शिर)\s*फुट्ला\s*जस्तो|(आँखा|दृष्टि)[^।.!?]{0,10}(धमिलो|धुमिलो|धमिल)[^।.!?]{0,40}(टाउको|शिर)",
+        ],
         "confusion": [r"(चिन्नु|चिन्न)\s*(हुन्न|सक्नु|सकिन)|अलमल|बरबराउ"],
         "allergy": [r"डाबर|पित्त\s*(आयो|उठ्यो|निस्क)|(ओठ|अनुहार|जिब्रो|घाँटी|आँखा)\s*(सुन्नि|फुल)"],
         "bleeding": [r"रगत\s*(रोकि|थामि|बग्न)|रगत\s*बान्ता"],
@@ -1077,7 +1405,8 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "breathing": [r"หายใจ\s*(ไม่ออก|ไม่ทัน|ลำบาก|ติดขัด|ไม่ได้|หอบ)|หอบ(?!หืด)|แน่นหน้าอก"],
         "chest": [r"(เจ็บ|ปวด|แน่น)\s*(หน้า)?อก"],
         "consciousness": [r"เป็นลม|หมดสติ|ไม่รู้สึกตัว|(เรียก|ปลุก)\s*ไม่\s*(ตื่น|ตอบ|รู้สึกตัว)|ชักเกร็ง|ชักกระตุก|กำลังชัก|มีอาการชัก|ชักไม่หยุด|หน้ามืด"],
-        "stroke": [r"(หน้า|ปาก)\s*(เบี้ยว|ตก|ห้อย)|พูด\s*(ไม่ชัด|ลำบาก|ไม่ได้)|(แขน|ขา)\s*(ข้างหนึ่ง|ซีกหนึ่ง)?\s*อ่อนแรง|ชาครึ่งซีก|อ่อนแรงครึ่งซีก|อัมพาต"],
+        "stroke": [r"(ปวดหัว|ปวดศีรษะ)\s*(อย่าง)?(รุนแรง|แทบระเบิด)|(จู่ๆ|ทันที|กะทันหัน)[^.!?]{0,20}(ปวดหัว|ปวดศีรษะ)|(ปวดหัว|ปวดศีรษะ)[^.!?]{0,30}(อาเจียน|อ้วก|ตาพร่า|มองไม่ชัด)",
+                   r"(หน้า|ปาก)\s*(เบี้ยว|ตก|ห้อย)|พูด\s*(ไม่ชัด|ลำบาก|ไม่ได้)|(แขน|ขา)\s*(ข้างหนึ่ง|ซีกหนึ่ง)?\s*อ่อนแรง|ชาครึ่งซีก|อ่อนแรงครึ่งซีก|อัมพาต"],
         "confusion": [r"สับสน|จำ\s*(ฉัน|ใคร)\s*ไม่ได้|เพ้อ|ไม่รู้ว่าอยู่ที่ไหน"],
         "allergy": [r"ผื่น\s*(ขึ้น)?\s*(ทั้งตัว|เต็มตัว|ลาม)|ลมพิษ|(ปาก|หน้า|ตา|ลิ้น|คอ|ริมฝีปาก)\s*บวม|แพ้\s*รุนแรง"],
         "bleeding": [r"เลือด\s*(ไหล)?\s*ไม่\s*หยุด|เลือดออก\s*(ไม่หยุด|มาก)|(อาเจียน|ไอ)เป็นเลือด"],
@@ -1107,7 +1436,14 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
             r"(is|are) (it|there|that) (common|possible|rare)|is \w+ (common|possible|rare)|reported|cases of|"
             r"when (should|do|to|would|must|is it|can)|what does|meaning of|definition of)\b|\bwhat(s|'s| is| are) (an? )?$"
         ),
-        "history": r"\b(history of|in the past|used to|as a (kid|child|teen)|previously|years ago|months ago|once had|last year|have had .{0,20} before)\b",
+        "history": (
+            r"\b(history of|in the past|used to|as a (kid|child|teen|teenager|baby|toddler|student|youngster)|previously|years ago|months ago|decades ago"
+            r"|(\d+|a few|several|many|two|three|four|five|six|ten|twenty) (years?|months?|decades?) (ago|back)|years back|ages ago|long ago"
+            r"|when (i|he|she|we|they) (was|were) (a kid|a child|a baby|little|young|younger|a teen\w*|in (high )?school|in college|at (school|uni\w*)|pregnant|\d+)"
+            r"|once had|had (a|an|one) [\w ]{1,20} once|once (as|when|in|during|at|after|before)|last year|back in (college|school|high school|the day|\d{4})"
+            r"|in (19|20)\d\d|in (high school|college|my (teens|twenties|youth|childhood))|growing up|have had .{0,20} before"
+            r"|(nothing|none|never) since|haven'?t had (it|them|one|any)( since| again| in))\b"
+        ),
         # someone else's story, read or heard: "I heard from a friend that she fainted", "I read online that someone had a seizure"
         "hearsay": (
             r"\b(heard|read) (that|about|online|from|somewhere|on |in )|\b(saw|seen|watched) (it )?(online|on (reddit|facebook|instagram|tiktok|youtube|twitter|the news|the internet|social media|a forum)|a (post|story|video|review))"
@@ -1116,17 +1452,25 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
             r"|\b(another|other|a different) clinic\b"
         ),
         # a standing condition, not a reaction: "my father has Alzheimer's and often doesn't know where he is"
-        "chronic": r"\b(alzheimer'?s?|dementia|parkinson'?s?|for (years|months)|chronic\w*|since (his|her|my) stroke)\b",
-        "sudden": r"\b(sudden\w*|all of a sudden|just now|right now|now|this (morning|evening|afternoon)|today|tonight|(an|one|two|\d+) hours? ago|minutes ago|after the (drip|iv|infusion|injection|shot|treatment))\b",
-        "figurative": r"\b(lol|lmao|haha\w*|jk|kidding|killing me|dying to|dying for|dying of|skipped a beat|took my breath away|take my breath away|breathtaking|price|cost|movie|film|song)\b|😂|🤣",
+        "chronic": r"\b(alzheimer'?s?|dementia|parkinson'?s?|epilep\w*|for (years|months)|chronic\w*|since (his|her|my) stroke|chemo\w*|dialysis)\b",
+        "sudden": r"\b(sudden\w*|all of a sudden|out of nowhere|just now|right now|(?<!fine )(?<!ok )(?<!okay )(?<!better )(?<!good )(?<!stable )(?<!well )(?<!normal )now|this (morning|evening|afternoon)|today|tonight|(an|one|two|\d+) hours? ago|minutes ago|after the (drip|iv|infusion|injection|shot|treatment))\b",
+        "figurative": r"\b(lol|lmao|haha\w*|jk|kidding|killing me|dying to|dying for|dying of|skipped a beat|took my breath away|take my breath away|breathtaking|price|cost|in a good way)\b|😂|🤣",
+        # a scene in a film or a series; not the patient's symptom while watching ("I was watching a movie when ...")
+        "fiction": r"\b(movie|film|tv show|series|episode|scene|character|actor|actress|novel|anime|cartoon|video game|drama|musical|song)s?\b",
+        "fiction_exempt": r"\b(while|when) (i|we|he|she|my \w+) (was|were|am|is|are) watching\b|\bwatching\b.{0,40}\b(sudden\w*|started|began)\b",
+        # a pet, or a machine, is the subject: "my dog is having a seizure", "the app is not responding"
+        "animal": r"\b(dog|doggy|puppy|pup|cat|kitty|kitten|pet|hamster|rabbit|bunny|parrot|bird|budgie|guinea pig|ferret|horse|turtle|lizard|snake)s?\b",
+        "machine": r"\b(laptop|computer|pc|mac|phone|iphone|smartphone|app|website|web page|browser|wi-?fi|router|internet|printer|car|engine|battery|screen|server|system|tablet|ipad|tv|fridge|portal|link)s?\b",
         # "no chest pain or breathing problems": the negation covers both
         "negated": r"\b(no|without|never|not any|don'?t have( any)?|didn'?t have( any)?|haven'?t had( any)?|do not have|did not have|free of|denies|nor)\s+(\w+\s+){0,2}((or|nor)\s+(\w+\s+){0,2})?$",
-        "negated_after": r"^\s*(is|are|was|were)\s+(not|no longer)\b",
+        "negated_after": r"^\s*(is|are|was|were)\s+(not|no longer)\b|^\s*[:=\-–—]\s*(none|no|nil|negative|not)\b|^\s*\(\s*(none|no|-|neg\w*)\s*\)",
         "hypothetical_after": r"^[^,.!?]{0,3}\b(if|in case)\b",
         "general_after": r"^[^,.!?]{0,25}\b(a |one of the |common |possible |known |rare )?side effects?\b|^[^,.!?]{0,20}\b(common|possible|likely|normal side)\b\s*\?|^\s*(mean|means|stand for)\b",
-        "resolved": r"\b(gone now|went away|is gone|has gone|passed now|better now|fine now|ok now|okay now|resolved|subsided|no longer|stopped now|feel fine)\b",
+        "resolved": r"\b(gone now|went away|is gone|has gone|passed now|better now|fine now|ok now|okay now|resolved|subsided|no longer|stopped now|feel fine|(so |much |a lot |way )better|improved|healed)\b",
+        "person": r"\b(i|i'm|im|i've|me|my (mom|mum|mother|dad|father|husband|wife|son|daughter|baby|child|kid|grand\w+|partner|friend|sister|brother)|mom|mum|dad|husband|wife|grandma|grandpa|son|daughter|baby)\b",
     },
     "zh": {
+        "animal": r"狗|猫|貓|宠物|寵物|兔子|仓鼠|倉鼠|鹦鹉|鸚鵡",
         "hypothetical": r"如果|要是|万一|萬一|假如|假设|假設|的话|的話",
         "general": r"会不会|會不會|会有|會有|会出现|會出現|会引起|會引起|会导致|會導致|可能|风险|風險|几率|機率|概率|副作用|有没有人|有沒有人|常见|常見|容易",
         "history": r"以前|曾经|曾經|过去|過去|病史|去年|前年|小时候|小時候",
@@ -1138,6 +1482,7 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
         "resolved": r"已经好了|已經好了|好了|退了|消了|停了",
     },
     "ko": {
+        "animal": r"강아지|고양이|반려견|반려묘|반려동물|애완|햄스터|토끼|개가|개는",
         "hypothetical": r"만약|만일",
         "general": r"가능성|위험|확률|부작용|흔한가요|생길 수|경우가 있|걱정|무서|얼마나|흔히|흔한|어떤 (증상|경우|때)|무슨 뜻|뜻이|의미",
         "hearsay": r"인터넷|온라인|들었|봤어|봤는데|글을 봤|글 봤|뉴스|기사|카더라|지인|다른 병원|다른 클리닉",
@@ -1152,6 +1497,7 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
         "resolved": r"괜찮아졌|나았|멈췄|가라앉았",
     },
     "vi": {
+        "animal": r"\b(con cho|con meo|cun|cho nha|meo nha|thu cung|chu cho|chu meo)\b",
         "hypothetical": r"\b(neu|gia su|lo nhu|trong truong hop)\b",
         "general": r"\b(nguy co|kha nang|ti le|ty le|tac dung phu|co thuong)\b",
         "general_sentence": r"\bco the\b.{0,30}\bkhong\b",  # "có thể bị khó thở không?" (can it ...?)
@@ -1162,6 +1508,7 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
         "resolved": r"\b(da (het|khoi|do)|het roi|khoi roi)\b",
     },
     "pt": {
+        "animal": r"\b(cachorr\w*|cao|cadela|gat[oa]s?|gatinh\w*|pet|bichinho|coelh\w*|passarinho|hamster)\b",
         "hypothetical": r"(^|\b(e|o que (eu )?faco|o que fazer|devo\b.{0,20}))\s*se\b|\bcaso\b|\bem caso de\b",
         "general": r"\b(risco|riscos|chance|probabilidade|possivel|pode (causar|dar|provocar|ter)|efeitos? colatera\w*|e normal|costuma|alguem ja|com que frequencia|quando (devo|chamar|ligar)|o que (e|significa))\b",
         "history": r"\b(ja tive|historico|no passado|anos atras|quando (era )?crianca|ano passado)\b",
@@ -1177,6 +1524,7 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
         "resolved": r"\b(ja passou|passou|melhorou|parou)\b",
     },
     "es": {
+        "animal": r"\b(perr[oa]s?|perrit[oa]s?|gat[oa]s?|gatit[oa]s?|mascota|conejo|hamster|pajaro|loro)\b",
         "hypothetical": r"\bsi\b(?!\s*[,!.])|\ben caso de\b|\bque pasa si\b",
         "general": r"\b(riesgo|riesgos|probabilidad|posible|puede (causar|dar|provocar)|efectos? secundarios?|es normal|es comun|alguien (ha|ya)|frecuencia|que tan (comun|seguido|frecuente)|a menudo|suele|cuando (debo|llamar|hay que)|que (es|significa))\b",
         "history": r"\b(historial|antecedentes|ya tuve|hace (anos|meses)|de nin[oa]|el ano pasado)\b",
@@ -1192,6 +1540,7 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
         "resolved": r"\b(ya (paso|se me paso|estoy bien)|se me quito|se quito)\b",
     },
     "tl": {
+        "animal": r"\b(aso|tuta|pusa|kuting|alaga)\b",
         "hypothetical": r"(?<!alam )\b(kung|paano kung|sakaling|kapag)\b",
         "general": r"\b(posible|panganib|side effects?|normal ba|may tsansa|delikado ba)\b",
         "history": r"\b(dati|noon)\b",
@@ -1200,6 +1549,7 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
         "resolved": r"\b(nawala na|okay na|ok na|magaling na)\b",
     },
     "id": {
+        "animal": r"\b(anjing|kucing|hewan peliharaan|kelinci|hamster|burung)\b",
         "hypothetical": r"\b(jika|kalau|bila|apabila|seandainya|andaikan)\b",
         "general": r"\b(risiko|kemungkinan|efek samping|apakah (bisa|dapat|akan|mungkin)|bisa(kah)? (menyebabkan|bikin))\b",
         "history": r"\b(dulu|pernah|riwayat)\b",
@@ -1208,6 +1558,7 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
         "resolved": r"\b(sudah (hilang|sembuh|reda|baikan))\b",
     },
     "ne": {
+        "animal": r"कुकुर|बिरालो|बिराला|पाल्तु",
         "hypothetical": r"यदि|अगर|कदाचित",
         "general": r"जोखिम|सम्भावना|साइड इफेक्ट|हुन सक्छ",
         "history": r"पहिले|विगतमा",
@@ -1215,6 +1566,7 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
         "hypothetical_after": r"^\S*\s*(भने)",
     },
     "th": {
+        "animal": r"หมา|แมว|สุนัข|สัตว์เลี้ยง|กระต่าย",
         "hypothetical": r"ถ้า|หาก|กรณี|เผื่อ",
         "general": r"ความเสี่ยง|โอกาส|ผลข้างเคียง|เป็นไปได้",
         "history": r"เคย|ก่อนหน้านี้",
@@ -1247,7 +1599,7 @@ _FOREIGN_CONTEXT = {
 }
 _FOREIGN_FEVER_WORD = re.compile(unicodedata.normalize("NFKC", FOREIGN_FEVER_WORD))
 _FOREIGN_TEMPERATURE = re.compile(FOREIGN_TEMPERATURE)
-_FOREIGN_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|\n|$)|[.!?。！？]+")
+_FOREIGN_SENTENCE = re.compile(r"[^.!?。！？।\n]+(?:[.!?。！？।]+|\n|$)|[.!?。！？।]+")
 _FOREIGN_CLAUSE_END = re.compile(r"[,;:，、；]")
 
 
@@ -1290,6 +1642,12 @@ def _foreign_rejection(lang: str, sentence: str, start: int, end: int) -> Option
         return "hypothetical"
     if "figurative" in checks and checks["figurative"].search(sentence):
         return "figurative"
+    if "fiction" in checks and checks["fiction"].search(sentence) and not checks["fiction_exempt"].search(before):
+        return "fiction"
+    for kind in ("animal", "machine"):
+        found = list(checks[kind].finditer(before)) if kind in checks else []
+        if found and not _foreign_person_named(lang, before[: found[-1].start()], before[found[-1].end():]):
+            return kind
     if "general" in checks and checks["general"].search(before):
         return "general"
     if "general_after" in checks and checks["general_after"].search(after):
@@ -1306,6 +1664,13 @@ def _foreign_rejection(lang: str, sentence: str, start: int, end: int) -> Option
     if "resolved" in checks and checks["resolved"].search(clause_after if lang in ("zh", "ko", "th") else after):
         return "resolved"
     return None
+
+
+def _foreign_person_named(lang: str, before_it: str, between: str) -> bool:
+    """A person before a pet or a machine (its owner doing something: "I dropped my phone and collapsed") or between it
+    and the symptom ("my dog bit me and I'm bleeding"): the symptom may be theirs."""
+    person = _FOREIGN_CONTEXT.get(lang, {}).get("person")
+    return person is not None and bool(person.search(before_it) or person.search(between))
 
 
 def _foreign_findings(text: str) -> Iterator["Finding"]:
@@ -1356,11 +1721,13 @@ MENTION_REASONS = {"negated", "hypothetical", "general", "resolved", "history", 
 # counts, these readings of the lexicon tell EmergencyOverride not to follow the classifier:
 #   a symptom the checks above set aside (negated, hypothetical, general, history, figurative ...),
 #   or a message that says itself that it is mild, over, hypothetical, or a temperature under 38 °C.
-VETO_REASONS = MENTION_REASONS | {"figurative", "chronic", "efficacy", "about_the_bot", "rescheduling", "mild"}
+VETO_REASONS = MENTION_REASONS | {"figurative", "chronic", "efficacy", "about_the_bot", "rescheduling", "mild", "fiction", "animal",
+                                   "machine", "menstrual"}
 MILD = (
     r"(少し|すこし|ちょっと|ちょっぴり|軽く|かるく|わずかに|若干|多少|やや)(だけ)?[^、。]{0,8}"
-    r"(赤|あか|青|あお|黄|かゆ|痒|腫|はれ|痛|いた|だる|熱|ねつ|ズキ|ヒリ|むくみ|むくん|眠|ねむ|ぼー|ぼんやり|ふら|くら|重|内出血|あざ|血|にじ)"
+    r"(赤|あか|青|あお|黄|かゆ|痒|腫|はれ|痛|いた(い|く|み|む|かっ)|だる|熱|ねつ|ズキ|ヒリ|むくみ|むくん|眠|ねむ|ぼー|ぼんやり|ふら|くら|重|内出血|あざ|血|にじ)"
     r"|(かゆみ|痛み|腫れ|赤み|熱|だるさ|しびれ)(も|は|が)?(少し|すこし|ちょっと|軽く|わずか)"
+    r"|(?<![\d.])([1-3](\.\d)?|一|二|三)(センチ|せんち|cm)|(?<![\d.])\d(ミリ|mm)|米粒|小豆|豆粒"
     r"|軽い|微熱|程度|ほとんど(ない|なく|ありませ)|大したこと(ない|は)"
     r"|普通に(でき|して|動|歩|話)|(異常|問題|変わり|かわり)(は|も)?(ない|なく|ありませ)|何ともな|なんともな|元気(?!が(な|あり))|はっきりして"
 )
@@ -1369,6 +1736,7 @@ NEGATED_SYMPTOM = (
     r"(熱|ねつ|腫れ|はれ|発疹|かゆみ|痒み|痛み|いたみ|息苦しさ|じんましん|蕁麻疹|赤み|しびれ|めまい|吐き気|症状|出血"
     r"|むくみ|頭痛|咳|せき|だるさ|倦怠感|あざ|内出血|しこり|ふらつき)"
     r"(は|も|とか|など|ゎ|わ)?(特に|全く|全然|まったく|ぜんぜん|一切)?(出て|でて|出|で)?(い)?(ない|なし|無し|ありません|ません)"
+    r"|[:：→](なし|無し|ない)|[(（](なし|無し|-|−)[)）]"
     r"|(腫れ|はれ|赤く|痛く|いたく)(て|なって)?(は|も)(い)?(ない|ません)|(痛く|いたく|かゆく|痒く|腫れて|はれて)(は|も)?(い)?(ない|ありません|ません)"
 )
 # Words a report of an emergency has: a body part, a symptom, a state, a person. A message without
@@ -1376,7 +1744,7 @@ NEGATED_SYMPTOM = (
 BODY_OR_STATE = (
     r"体|からだ|身体|全身|胸|むね|息|いき|呼吸|喉|のど|心臓|動悸|どうき|脈|頭|あたま|顔|かお|目|口|くち|唇|くちびる|舌|歯|"
     r"手|足|あし|脚|腕|うで|膝|ひざ|肩|首|くび|背中|腹|おなか|皮膚|肌|血|熱|ねつ|体温|汗|ひやあせ|吐|はいて|はいちゃ|はきけ|便|尿|おしっこ|"
-    r"意識|反応|返事|へんじ|声|こえ|言葉|ことば|話|はなし|しゃべ|喋|倒|たおれ|震|ふるえ|痛|いたい|いたく|いたみ|苦|くるし|しびれ|痺|"
+    r"意識|いしき|発作|ほっさ|けいれん|痙攣|ひきつけ|出血|しゅっけつ|(?<!っ)ちが(とま|でて|でる|でま|止|どばどば|だらだら|たくさん|いっぱいで|あふれ|ふき|にじ)|反応|返事|へんじ|声|こえ|言葉|ことば|話|はなし|しゃべ|喋|倒|たおれ|震|ふるえ|痛|いたい|いたく|いたみ|苦|くるし|しびれ|痺|"
     r"腫|はれ|むくみ|むくん|かゆ|痒|赤|まっか|青|紫|むらさき|白|冷|つめた|動か|うごか|動け|うごけ|立て|たてな|立ち|歩|起き|おきな|おきあが|寝|眠|"
     r"ぐったり|ふらふら|ふらつ|ふらっ|くらくら|めまい|目まい|持てな|もてな|気持ち悪|きもちわる|具合|ぐあい|体調|気分|様子|ようす|"
     r"変|へんな|へんで|へんだ|へんです|へんに|おかし|救急|119|助け|たすけ|"
@@ -1447,6 +1815,7 @@ MACHINE_SUBJECT = (
 _MILD = _compile(MILD)
 _BENIGN_EFFECT = _compile(BENIGN_EFFECT)
 _PERSON = _compile(PERSON)
+_FIRST_PERSON = _compile(FIRST_PERSON)
 _SERIOUS = _compile(SERIOUS)
 _DANGER = _compile(DANGER)
 _CHRONIC_CUE = _compile(CHRONIC_CUE)
@@ -1461,13 +1830,15 @@ _NEGATED_SYMPTOM = _compile(NEGATED_SYMPTOM)
 _HYPOTHETICAL_CUE = _compile(HYPOTHETICAL_CUE)
 _HISTORY_CUE = _compile(HISTORY_CUE)
 _NERVES_CUE = _compile(NERVES_CUE)
+# Signs beyond the bleeding itself, that a period does not explain: "生理中だけど、ふらふらして冷や汗が出る".
+_DANGER_NOT_BLOOD = _compile(r"ふらふら|めまい|目まい|冷や汗|意識|倒|たお|息|胸|顔色|真っ青|まっさお|真っ白|救急|119|ぐったり")
 
 
 def _message_veto(folded: str) -> Optional[str]:
     """A reading of the whole message: mild, over, hypothetical, a temperature not high."""
     if not _BODY_OR_STATE.search(folded):
         return "no_symptom_words"
-    if _MILD.search(folded):
+    if _MILD.search(_SUDDEN.sub("", folded)):  # not "朝は元気だった" (a sudden change)
         return "mild"
     if _NEGATED_SYMPTOM.search(folded):
         return "negated"
@@ -1494,13 +1865,23 @@ def _message_veto(folded: str) -> Optional[str]:
         return "chronic"
     if _EFFICACY_SENTENCE.search(folded) or _ELIGIBILITY.search(folded):
         return "efficacy"
-    if _RESCHEDULING.search(folded) or _NOT_BODY_TEMPERATURE.search(folded):
+    # "部屋" only with a temperature: "部屋を歩くだけで息切れ" is about the patient
+    if _RESCHEDULING.search(folded) or _NOT_BODY_TEMPERATURE.search(folded.replace("部屋", "")) or (
+        "部屋" in folded and re.search(r"\d|熱|暑|あつ|寒|さむ", folded)
+    ):
         return "rescheduling"
     temperatures = [_temperature(m) for m in _TEMPERATURE.finditer(folded)]
     if temperatures and max(temperatures) < FEVER_THRESHOLD:
         return "mild"
-    if _MACHINE_SUBJECT.search(folded) and not _BODY_PART.search(folded) and not _PERSON.search(folded):
+    if _MACHINE_SUBJECT.search(folded) and not _BODY_PART.search(folded) and not _PERSON.search(folded) and not _SUDDEN.search(folded):
         return "no_symptom_words"
+    if not _PERSON.search(folded) and not _FIRST_PERSON.search(folded):
+        if _ANIMAL_SUBJECT.search(folded) or _MACHINE_SUBJECT_BEFORE.search(folded):
+            return "not_a_person"
+    if _FICTION_MEDIUM.search(folded) and _FICTION_SCENE.search(folded) and not _WATCHING_THEN.search(folded):
+        return "fiction"
+    if _MENSTRUAL.search(folded) and not _NOT_MENSTRUAL.search(folded) and not _DANGER_NOT_BLOOD.search(folded):
+        return "menstrual"
     if not _SERIOUS.search(folded):
         if _BENIGN_EFFECT.search(folded):
             return "mild"

@@ -7,7 +7,7 @@ one segment. Connectors that start a second question inside a sentence (あと /
 ついでに / また) cut it too, when the part before them already asks something.
 
 In the pipeline, QuestionSplitter (first) adds the segments of a message with two or more questions
-to the list of messages, so that every later component — tokenizer, featurizers, DIET, entities —
+to the list of messages, so that every later component — tokenizer, featurizers, the intent classifier, entities —
 processes them exactly like messages of their own; QuestionSegments (last) takes them out again and
 puts a short summary of each into the parse output of the message they came from:
 
@@ -18,16 +18,14 @@ Rasa hands the first message of the list to the dialogue, so the segments never 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from japanese_nlu import MAX_MESSAGE_CHARS
+from japanese_nlu.components import Stateless
 
 MAX_SEGMENTS = 3
 SEGMENT_OF = "segment_of"  # set on a segment: the index of its message in the list
@@ -83,7 +81,7 @@ def split_questions(text: str) -> List[str]:
 
 
 def _summary(segment: Message) -> Dict[str, Any]:
-    """The segment's own classification: DIET's best intent (not the fallback), its entities."""
+    """The segment's own classification: the classifier's best intent (not the fallback), its entities."""
     ranking = [r for r in segment.get(INTENT_RANKING_KEY) or [] if r.get("name") != FALLBACK]
     top = ranking[0] if ranking else (segment.get(INTENT) or {})
     return {
@@ -95,20 +93,8 @@ def _summary(segment: Message) -> Dict[str, Any]:
     }
 
 
-class _Stateless(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "_Stateless":
-        return cls()
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class QuestionSplitter(_Stateless):
+class QuestionSplitter(Stateless):
     """First in the pipeline: appends the question segments of each message to the list."""
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -121,7 +107,7 @@ class QuestionSplitter(_Stateless):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class QuestionSegments(_Stateless):
+class QuestionSegments(Stateless):
     """Last in the pipeline: moves each segment's classification into its message's output."""
 
     def process(self, messages: List[Message]) -> List[Message]:

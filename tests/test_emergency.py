@@ -374,3 +374,85 @@ def test_foreign_stories_and_questions_do_not_fire(lang, text):
 def test_round3_message_readings_veto_the_classifier(text, veto):
     analysis = analyse(text)
     assert analysis.symptom is None and analysis.veto == veto
+
+
+# Round 4: a second independent check (precision 0.88, recall 0.94); each check by the reason it gives -------------
+
+
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("施術後の肌を鏡で見て失神しそうでした、いい意味で", "figurative"),         # said in so many words
+        ("点滴のあと受付の方の笑顔に胸がぎゅっとなりました笑", "figurative"),       # a smile, and a joke
+        ("夫が「注射なんて無理、絶対気絶する」っていつも言うんです", "figurative"),  # a fear said as a habit
+        ("ドラマで主人公が倒れて意識不明になるシーンがつらかった", "fiction"),
+        ("the scene where the actor has a seizure was too real", "fiction"),
+        ("うちの犬がけいれんしてます", "animal"),
+        ("our puppy collapsed in the park", "animal"),
+        ("パソコンがフリーズして意識不明状態です", "machine"),
+        ("the app is frozen and not responding", "machine"),
+        ("生理で出血が多い日でも点滴できますか", "menstrual"),
+        ("熱（なし）、息苦しさ（なし）", "negated"),                               # a checklist
+        ("胸の痛み：なし", "negated"),
+        ("じんましん（前回出たもの）は今回出ていません", "negated"),              # past a bracketed aside
+        ("けいれんは今回の点滴のあとも起きていません", "negated"),               # the clause ends denying it
+        ("chest pain: none", "negated"),
+        ("抗がん剤の副作用で吐き気がひどいです", "chronic"),                      # another illness's treatment
+        ("注射したところが熱を持ってるけど、普通に歩けるし腫れもわずか", "mild"),  # reassuring detail
+        ("膝の痛みがひどかったけど、3回目の注射でずいぶん楽になりました", "resolved"),
+        ("I had a seizure once as a teenager but nothing since", "history"),
+        ("My mom had a stroke in 2015, can she get the IV?", "history"),
+    ],
+)
+def test_round4_checks_say_why(text, reason):
+    assert detect(text) is None, findings(text)
+    assert reason in _reasons(text), findings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ちがとまらにゃい",                                    # typos, dialect, kana only
+        "ちがとまんない",
+        "いきできひん",
+        "きゅーきゅーしゃよんで",
+        "いしきがない",
+        "点滴の翌日から、数歩歩いただけで息切れする",            # breathless at the least effort
+        "点滴のあと、しゃべるのもしんどいくらいだるい",
+        "電話の途中で母の言葉がもごもごして、そのまま何も言わなくなった",
+        "母が同じことを何度も聞いてくる、朝は普通だった",       # sudden loss of memory
+        "It keeps bleeding through every bandage",
+        "my dad is suddenly really confused and doesn't know what year it is",
+        "अचानक टाउको धेरै दुख्यो र बान्ता भयो",
+        "犬の散歩中に急に胸が痛くなった",                        # the new checks leave these alone
+        "ドラマを見ていたら急に胸が苦しくなった",
+        "I dropped my phone and collapsed",
+        "生理じゃないのに出血が止まらない",
+        "冗談抜きで点滴のあとから胸が痛い",
+        "注射したところ、普通に歩けるけど赤みがどんどん広がってる",
+        "抗がん剤治療中の母が39度の熱でぐったりしてる",
+        "母が「息が苦しい」と言ってます",
+    ],
+)
+def test_round4_reports_fire(text):
+    assert detect(text), findings(text)
+
+
+def test_memory_loss_needs_a_sudden_onset_or_the_treatment():
+    assert detect("父は同じことを何度も聞きます") is None               # dementia, or a habit
+    assert detect("同じことを何度も聞いてすみません、点滴のあと") is None  # the patient apologising
+    assert detect("父が点滴のあとから、今日のことを何も覚えていない")
+
+
+@pytest.mark.parametrize(
+    "text,veto",
+    [
+        ("インコが急に動かなくなった", "not_a_person"),
+        ("ドラマの中でヒロインが血を吐く場面があって怖い", "fiction"),
+        ("打ったところがかゆくて、赤いのは1センチくらいです", "mild"),
+        ("生理中で経血が多いのですが大丈夫ですか", "menstrual"),
+    ],
+)
+def test_round4_message_readings_veto_the_classifier(text, veto):
+    analysis = analyse(text)
+    assert analysis.symptom is None and analysis.veto == veto

@@ -65,7 +65,7 @@ BRIEF_TOPICS: Dict[str, Tuple[str, Dict[str, List[str]]]] = {
     "manufacturing": ("ask_manufacturing", {}),
     "origin": ("ask_origin", {}),
     "administration": ("ask_administration", {}),
-    "administration_routes": ("ask_administration", {"route": ["点鼻", "塗布", "吸入", "経口"]}),
+    "administration_routes": ("ask_administration", {"route": ["点鼻", "塗布", "吸入", "経口", "点眼"]}),
     "visit_flow": ("ask_visit_flow", {}),
     "schedule": ("ask_schedule", {}),
     "pain": ("ask_pain", {}),

@@ -120,7 +120,7 @@ def test_a_weak_passage_is_not_quoted_and_the_page_not_covering_it_is_said_hones
                                         ("What is secretome therapy?", "not_japanese"),
                                         ("这个治疗有什么副作用吗", "not_japanese")])
 def test_a_bare_menu_only_for_what_cannot_be_read(text, kind):
-    choice = choose(parse(text, ranking=[("ask_what_is", 0.2)]), KB)
+    choice = choose(parse(text, ranking=[("ask_what_is", THRESHOLDS.guess_confidence / 2)]), KB)
     assert choice.kind == kind and choice.is_bare_menu
     [message] = reply(choice, KB)
     assert [b["payload"] for b in message["buttons"]] == [KB.get(i).payload() for i in KB.menu]
@@ -162,3 +162,8 @@ def test_a_serious_symptom_word_adds_the_119_line_unless_the_answer_has_it():
 def test_answers_without_a_longer_version_offer_no_more_detail_button():
     [message] = reply(Choice("topic", KB.get("human")), KB)
     assert MORE_DETAIL_BUTTON not in message["buttons"]
+
+
+def test_a_clear_guess_is_answered_in_any_language():
+    choice = choose(parse("How long does the effect last?", ranking=[("ask_effect_timing", 0.28), ("ask_schedule", 0.05)]), KB)
+    assert (choice.kind, choice.answered_topic) == ("guess", "effect_timing")

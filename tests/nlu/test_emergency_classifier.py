@@ -171,6 +171,9 @@ def test_threshold_comes_from_the_config():
         "微熱が1日だけ出て下がりました",                      # resolved
         "注射したところがちょっと赤いです",                    # mild
         "Wi-Fiがつながらない",                              # nothing about a body
+        "うちの猫が急に動かなくなった",                      # a pet
+        "映画の中で主人公が倒れるシーンが怖かった",          # a film scene
+        "生理で出血が多い日でも受けられますか",              # a period, asked about
     ],
 )
 def test_the_lexicon_reading_vetoes_the_classifier(text):

@@ -160,3 +160,23 @@ def test_page_search_finds_nothing_for_a_message_without_content_words(search):
 ])
 def test_language_of_a_message(text, lang):
     assert language.detect(text) == lang
+
+
+def test_spaced_out_kana_reads_like_unspaced_kana():
+    assert fold("かんさいぼうの ちりょうと おなじ ですか") == fold("かんさいぼうのちりょうとおなじですか")
+    assert fold("How long  does it last?") == "how long  does it last?"  # spaces between Latin words stay
+    assert ("therapy", "幹細胞治療") in values("かんさいぼうの ちりょうと おなじ ですか")
+
+
+def test_ginza_reads_spaced_out_kana_as_unspaced_kana():
+    nlp = GinzaNLP.create({}, None, None, None)
+    tokenizer = SudachiTokenizer(SudachiTokenizer.get_default_config())
+
+    def words(text):
+        message = Message({TEXT: text})
+        nlp.process([message], nlp.provide())
+        tokenizer.process([message])
+        return [t.text for t in message.get("text_tokens")]
+
+    assert words("せくれとーむ　りょうほう　は いたい ですか") == words("せくれとーむりょうほうはいたいですか")
+    assert words("PRP is safe?") == ["prp", "is", "safe", "?"]  # spaces between Latin words stay
