@@ -1,5 +1,6 @@
 """Rasa graph components for Japanese (used from config.yml).
 
+RomajiReader   reads a message typed in rōmaji Japanese as kana (japanese_nlu/romaji.py).
 GinzaNLP       loads ja_ginza without the pipes this assistant does not use. Rasa's own
                SpacyNLP loads everything but the parser; for ja_ginza that costs ~12 ms per
                message (tok2vec, NER, morphologizer, bunsetu...). The Sudachi tokenizer, its
@@ -29,11 +30,14 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from japanese_nlu import MAX_MESSAGE_CHARS, emergency
+from japanese_nlu import MAX_MESSAGE_CHARS, emergency, romaji
 from japanese_nlu.text import unspace
 
 logger = logging.getLogger(__name__)
+
+ROMAJI = "romaji"  # parse data: the message as typed, when RomajiReader read it as kana
 
 GINZA_UNUSED_PIPES = [
     "tok2vec",
@@ -130,6 +134,30 @@ class Stateless(GraphComponent):
         execution_context: ExecutionContext,
     ) -> "Stateless":
         return cls()
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class RomajiReader(Stateless):
+    """First in the pipeline: a message typed in rōmaji Japanese (「seibun wa nani desu ka」) is read as
+    kana (japanese_nlu/romaji.py), in training and when answering, so every later component sees an
+    ordinary kana-only question. The text as typed stays in the parse data as `romaji`.
+    (Registered as a featurizer only so that Rasa also runs it on the training data.)"""
+
+    def _read(self, message: Message) -> None:
+        kana = romaji.read(message.get(TEXT) or "")
+        if kana is not None:
+            message.set(ROMAJI, message.get(TEXT), add_to_output=True)
+            message.set(TEXT, kana)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for message in training_data.training_examples:
+            self._read(message)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._read(message)
+        return messages
 
 
 class IntentOverride(Stateless):

@@ -159,7 +159,8 @@ CONSCIOUSNESS = [
     # speech
     r"(ろれつ|呂律)(が)?(回らな|まわらな|回って(い)?な|まわって(い)?な|おかし|変|へん|怪し|あやし)",
     r"言葉(が)?(出な|でな|出てこな|でてこな)",
-    r"(?<!語)(?<!語が)(?<!語は)(?<!語も)(しゃべれ|喋れ|話せ)(な|ませ|ず)",  # not "日本語が話せない"
+    # not "日本語が話せない", nor a request "先生と話せませんか"
+    r"(?<!語)(?<!語が)(?<!語は)(?<!語も)(しゃべれ|喋れ|話せ)(な|ませ|ず)(?!いか|んか|いでしょう|んでしょう)",
     r"(返事|へんじ|応答)(を|が|も)?(しな|しませ|ない|なく|なし|できな|ありませ|してくれな|してくれませ|途絶え|とだえ)",
     # going silent in the middle of a conversation: "そのまま無言になった", "途中から何も言わなくなった"
     r"(そのまま|それきり|それっきり|途中から|途中で|とちゅうで|とちゅうから)[^、。]{0,4}(無言|むごん|黙|だま|何も言わ|なにもいわ|何も答え|なにもこたえ|"
@@ -173,7 +174,12 @@ STROKE = [
     r"(片方|片側|半分|かたほう|かたがわ|右側?|左側?|右半分|左半分)(だけ)?(が|も)?[^、。]{0,4}?"
     r"(下が|さが|垂れ|たれ|ゆが|歪|曲が|まが|動かな|うごかな|上がらな|あがらな|しびれ|痺れ)",
     r"(顔|かお|口|くち)(が|も)?(ゆがん|歪ん)|(口|くち)(が|も)?(片方|片側|かたほう)(しか|だけ)",
-    r"よだれ(が|を)?[^、。]{0,4}(垂れ|たれ|垂ら|たら|止まらな|とまらな|出て|でて|こぼれ)|(口|くち)の(端|はし)から[^、。]{0,6}(こぼれ|垂れ|たれ|漏れ)",
+    r"よだれ(が|を)?[^、。]{0,4}(垂れ|たれ|垂ら|たら|止まらな|とまらな|出て|でて|こぼれ)"
+    r"|(口|くち)の(端|はし|横|よこ|片側|かたがわ|片方|かたほう)から[^、。]{0,6}(こぼれ|垂れ|たれ|漏れ|もれ)",
+    # hands and feet cramped stiff, numb round the mouth (tetany)
+    r"(手|手足|てあし|指|ゆび|両手|りょうて)(が|も)?[^、。]{0,3}(つって|攣って|つっぱって|突っ張って|こわばって|強張って)"
+    r"[^、。]{0,4}(固ま|かたま|動かな|うごかな|開かな|ひらかな|伸びな|のびな)",
+    r"(口|くち)の(まわり|周り|周囲)(が|も)?[^、。]{0,3}(しびれ|痺れ|ビリビリ|びりびり)",
     # one side of the body: "片側の手足がしびれて", "右手と右足に力が入らない", "左半分がしびれて"
     r"(片方|片側|半分|半身|かたほう|かたがわ|(?<!左)右|左)(側|半分)?(の)?(手足|てあし|半身)",
     r"(右|左)(手|腕)と(右|左)?(足|脚)|(右|左)半分(が)?[^、。]{0,4}(しびれ|痺れ|動かな)",
@@ -210,6 +216,9 @@ CONFUSION = [
     r"(急に|突然|きゅうに)[^、。]{0,6}(ぼけ|ボケ|物忘れ|ものわすれ|認知症みたい)",
     r"(返事|受け答え|うけこたえ)(が|も)?(ちぐはぐ|おかし|変|へん|めちゃくちゃ|あいまい|曖昧)",
     r"(言って(い)?る|話して(い)?る)(こと|内容)(が)?(おかし|変|へん|支離滅裂|めちゃくちゃ|わからな|分からな)",
+    # words that make no sense, or the wrong word comes out
+    r"(言葉|ことば|単語|たんご|日本語|話)(が|も)?[^、。]{0,3}(めちゃくちゃ|メチャクチャ|滅茶苦茶|意味不明|いみふめい|でたらめ|デタラメ)",
+    r"(違う|ちがう|別の|べつの|関係(の)?ない|かんけい(の)?ない)(言葉|ことば|単語|たんご)(が|を|ばかり|ばっかり)",
     r"(話|はなし|会話)(が)?(かみ合わ|噛み合わ|かみあわ)(な|ず)|(話|はなし|会話)(が)?(通じな|つうじな)",
     r"錯乱|せん妄|譫妄|支離滅裂",
 ]
@@ -499,7 +508,8 @@ QUESTION_OR_WORRY = r"本当|ほんと|ですか|でしょうか|ますか|\?|�
 WORRY_AFTER = r"^((?!の)[ぁ-ゖー]){0,6}?(が|も|とか|など)(心配|不安|怖|こわ)"
 # Later in the same sentence: the symptom is over. "39度まで上がったけど今は下がりました", "腫れは2日でひきました".
 RESOLVED_AFTER = (
-    r"(?<!少し)(?<!ちょっと)(?<!やや)(?<!多少)"
+    # not "さっきまで何ともなかった" / "朝までは普通だった": fine UNTIL now is a sudden change
+    r"(?<!少し)(?<!ちょっと)(?<!やや)(?<!多少)(?<!まで)(?<!までは)"
     r"(下がった|下がりました|下がって(き|今|いま|もう)|さがった|さがりました|治まった|治まりました|おさまった|"
     r"おさまりました|収まった|収まりました|治った|治りました|なおった|なおりました|引いた|引きました|ひいた|ひきました|"
     r"消えた|消えました|きえた|(?<=[がはもみ])(?<!返事が)(?<!へんじが)(?<!応答が)(?<!反応が)(?<!意識が)(?<!声が)(?<!言葉が)(?<!ことばが)(?<!力が)(?<!感覚が)(?<!記憶が)(?<!表情が)"
@@ -1440,7 +1450,7 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
             r"\b(history of|in the past|used to|as a (kid|child|teen|teenager|baby|toddler|student|youngster)|previously|years ago|months ago|decades ago"
             r"|(\d+|a few|several|many|two|three|four|five|six|ten|twenty) (years?|months?|decades?) (ago|back)|years back|ages ago|long ago"
             r"|when (i|he|she|we|they) (was|were) (a kid|a child|a baby|little|young|younger|a teen\w*|in (high )?school|in college|at (school|uni\w*)|pregnant|\d+)"
-            r"|once had|had (a|an|one) [\w ]{1,20} once|once (as|when|in|during|at|after|before)|last year|back in (college|school|high school|the day|\d{4})"
+            r"|once (had|got|developed)|had (a|an|one) [\w ]{1,20} once|once (as|when|in|during|at|after|before)|last year|back in (college|school|high school|the day|\d{4})"
             r"|in (19|20)\d\d|in (high school|college|my (teens|twenties|youth|childhood))|growing up|have had .{0,20} before"
             r"|(nothing|none|never) since|haven'?t had (it|them|one|any)( since| again| in))\b"
         ),
@@ -1449,7 +1459,7 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
             r"\b(heard|read) (that|about|online|from|somewhere|on |in )|\b(saw|seen|watched) (it )?(online|on (reddit|facebook|instagram|tiktok|youtube|twitter|the news|the internet|social media|a forum)|a (post|story|video|review))"
             r"|\b(someone|somebody) (had|got|went|once)\b|\b(friend|coworker|co-worker|colleague|acquaintance|neighbou?r|cousin|someone|somebody|people)\b.{0,30}\b(said|told|says|mentioned|posted|wrote)\b"
             r"|\b(online|internet|forum|reddit|social media|in the news|tiktok|youtube)\b"
-            r"|\b(another|other|a different) clinic\b"
+            r"|\b(another|other|a different) (clinic|hospital)\b"
         ),
         # a standing condition, not a reaction: "my father has Alzheimer's and often doesn't know where he is"
         "chronic": r"\b(alzheimer'?s?|dementia|parkinson'?s?|epilep\w*|for (years|months)|chronic\w*|since (his|her|my) stroke|chemo\w*|dialysis)\b",
@@ -1466,6 +1476,8 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
         "negated_after": r"^\s*(is|are|was|were)\s+(not|no longer)\b|^\s*[:=\-–—]\s*(none|no|nil|negative|not)\b|^\s*\(\s*(none|no|-|neg\w*)\s*\)",
         "hypothetical_after": r"^[^,.!?]{0,3}\b(if|in case)\b",
         "general_after": r"^[^,.!?]{0,25}\b(a |one of the |common |possible |known |rare )?side effects?\b|^[^,.!?]{0,20}\b(common|possible|likely|normal side)\b\s*\?|^\s*(mean|means|stand for)\b",
+        # a booking moved because someone is ill: "I need to move my appointment, my son has a high fever"
+        "general_sentence": r"\b(reschedul\w*|(move|change|cancel|postpone) (my|our|the|his|her|their|this|tomorrow'?s?) (appointment|booking|visit|session))\b",
         "resolved": r"\b(gone now|went away|is gone|has gone|passed now|better now|fine now|ok now|okay now|resolved|subsided|no longer|stopped now|feel fine|(so |much |a lot |way )better|improved|healed)\b",
         "person": r"\b(i|i'm|im|i've|me|my (mom|mum|mother|dad|father|husband|wife|son|daughter|baby|child|kid|grand\w+|partner|friend|sister|brother)|mom|mum|dad|husband|wife|grandma|grandpa|son|daughter|baby)\b",
     },
@@ -1684,13 +1696,21 @@ def _foreign_findings(text: str) -> Iterator["Finding"]:
         sentence = match.group().strip()
         if not sentence:
             continue
+        found = []
         for lang in languages:
             spans = [(group, m.start(), m.end()) for group, regexes in _FOREIGN[lang].items()
                      for regex in regexes for m in regex.finditer(sentence) if m.end() > m.start()]
             if lang in ("en", "zh", "ko", "th", "ne"):  # the digits are the same in every Latin language
                 spans += [("fever", s, e) for s, e in _foreign_fever(sentence)]
-            for group, start, end in spans:
-                yield Finding(group, sentence[start:end], _foreign_rejection(lang, sentence, start, end), lang)
+            found += [(group, start, end, lang, _foreign_rejection(lang, sentence, start, end)) for group, start, end in spans]
+        # Latin-script words are tried in every Latin language: when one language's reading of the sentence
+        # rejects a phrase ("minha cachorra está tendo convulsões": a pet, in Portuguese), the same words
+        # matched by another language's list ("convulsoes" in the English one) do not count either.
+        rejected = [(start, end, reason) for _, start, end, _, reason in found if reason]
+        for group, start, end, lang, reason in found:
+            if reason is None:
+                reason = next((r for s, e, r in rejected if s < end and start < e), None)
+            yield Finding(group, sentence[start:end], reason, lang)
 
 
 # ============================================================================================

@@ -44,6 +44,17 @@ PATTERN_NAME = re.compile(r"^(?P<entity>[a-z_]+)=(?P<value>.+)$")
 Rule = Tuple[str, str, str]
 
 
+def word_pattern(folded: str) -> str:
+    """A lookup word as a pattern; a word that begins or ends with a Latin letter does not match inside
+    a longer Latin word (AGA not in "again" or "kagaku", ALS not in "also")."""
+    pattern = re.escape(folded)
+    if folded[0].isascii() and folded[0].isalpha():
+        pattern = "(?<![a-z])" + pattern
+    if folded[-1].isascii() and folded[-1].isalpha():
+        pattern += "(?![a-z])"
+    return pattern
+
+
 def rules_from(training_data: TrainingData) -> List[Rule]:
     """Every lookup word (mapped through the synonyms) and every named pattern, folded."""
     synonyms = {fold(k): v for k, v in training_data.entity_synonyms.items()}
@@ -55,7 +66,7 @@ def rules_from(training_data: TrainingData) -> List[Rule]:
         for word in elements:
             folded = fold(word.strip())
             if folded:
-                rules.append((table["name"], synonyms.get(folded, word.strip()), re.escape(folded)))
+                rules.append((table["name"], synonyms.get(folded, word.strip()), word_pattern(folded)))
     for regex in training_data.regex_features:
         named = PATTERN_NAME.match(regex["name"])
         if named:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Optional
+from typing import Dict, List, Optional
 
 JAPANESE = "ja"
 
@@ -62,6 +62,11 @@ def detect(text: Optional[str]) -> Optional[str]:
         return None
     if _VIETNAMESE.search(norm):
         return "vi"
-    scores = {lang: sum(word in vocabulary for word in words) for lang, vocabulary in _LATIN_WORDS.items()}
+    scores = latin_word_scores(words)
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     return best if scores[best] else "en"
+
+
+def latin_word_scores(words: List[str]) -> Dict[str, int]:
+    """For each language written in Latin letters, how many of `words` (lower case) are its common words."""
+    return {lang: sum(word in vocabulary for word in words) for lang, vocabulary in _LATIN_WORDS.items()}

@@ -8,8 +8,8 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from japanese_nlu import language
-from japanese_nlu.components import GinzaNLP, SudachiTokenizer
+from japanese_nlu import language, romaji
+from japanese_nlu.components import ROMAJI, GinzaNLP, RomajiReader, SudachiTokenizer
 from japanese_nlu.entities import EntityMatcher, Matcher, rules_from
 from japanese_nlu.page_search import PageSearch
 from japanese_nlu.segments import SEGMENT_OF, QuestionSegments, QuestionSplitter, split_questions
@@ -58,6 +58,24 @@ def test_entities_in_patients_words_get_their_canonical_value(text, expected):
 @pytest.mark.parametrize("text", ["幹細胞培養液の点滴ってなに", "幹細胞が出した成分だけを使うの？", "幹細胞上清液について"])
 def test_the_fluid_stem_cells_grew_in_is_not_stem_cell_therapy(text):
     assert ("therapy", "幹細胞治療") not in values(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("手術の傷の治りが遅い", ("condition", "難治性の傷")),
+    ("手足のしびれにも効く？", ("condition", "神経疾患")),
+    ("放射線治療のあとの体力", ("condition", "がん")),
+    ("ひざに水がたまる", ("condition", "変形性関節症")),
+    ("My mother has Alzheimer's, any effect on dementia?", ("condition", "アルツハイマー病")),
+    ("Is this the same as stem cell conditioned media?", ("therapy", "培養上清液")),
+    ("PRP治療との違い", ("therapy", "PRP")),
+])
+def test_conditions_and_therapies_in_everyday_and_english_words(text, expected):
+    assert expected in values(text)
+
+
+@pytest.mark.parametrize("text", ["seibun wa nani? kagaku no kusuri desu ka", "I also want to know", "again please"])
+def test_a_latin_word_does_not_match_inside_a_longer_latin_word(text):
+    assert not values(text) & {("condition", "薄毛"), ("condition", "神経疾患")}
 
 
 def test_entities_point_at_the_words_the_patient_wrote():
@@ -180,3 +198,37 @@ def test_ginza_reads_spaced_out_kana_as_unspaced_kana():
 
     assert words("せくれとーむ　りょうほう　は いたい ですか") == words("せくれとーむりょうほうはいたいですか")
     assert words("PRP is safe?") == ["prp", "is", "safe", "?"]  # spaces between Latin words stay
+
+
+# ---------------------------------------------------------------- rōmaji
+
+
+@pytest.mark.parametrize("typed, read_as", [
+    ("seibun wa nani desu ka", "せいぶん は なに です か"),
+    ("dou yatte tsukurimasu ka?", "どう やって つくります か?"),
+    ("itai desu ka? chuusha kowai", "いたい です か? ちゅうしゃ こわい"),
+    ("hoka no chiryou to issho ni dekimasu ka? stem cell OK?", "ほか の ちりょう と いっしょ に できます か? stem cell OK?"),
+])
+def test_romaji_japanese_is_read_as_kana(typed, read_as):
+    assert romaji.read(typed) == read_as
+
+
+@pytest.mark.parametrize("text", [
+    "What is secretome therapy?",
+    "Can I talk to a real person? Is there English-speaking staff?",
+    "ano ang gagawin ko, hindi ka makahinga",             # Tagalog, with its own "ka"
+    "Mi madre no puede respirar, que hago",                # Spanish "no", "que"
+    "Ibu saya habis infus tadi siang, sekarang kejang",    # Indonesian
+    "セクレトームって何 desu ka",                          # already Japanese
+    "ok",
+])
+def test_other_languages_are_not_read_as_romaji(text):
+    assert romaji.read(text) is None
+
+
+def test_the_romaji_reader_keeps_what_was_typed():
+    reader = RomajiReader.create({}, None, None, None)
+    [message] = reader.process([Message({TEXT: "ikura desu ka"})])
+    assert message.get(TEXT) == "いくら です か" and message.get(ROMAJI) == "ikura desu ka"
+    data = TrainingData([Message({TEXT: "hoken wa tsukaemasu ka", INTENT: "ask_insurance"})])
+    assert reader.process_training_data(data).training_examples[0].get(TEXT) == "ほけん は つかえます か"
