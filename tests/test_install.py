@@ -26,3 +26,23 @@ def test_every_requirement_is_pinned():
         if l.strip() and not l.startswith("#")
     ]
     assert lines and all("==" in l for l in lines), [l for l in lines if "==" not in l]
+
+
+def test_the_installed_packages_are_the_locked_ones_setuptools_and_wheel_included():
+    """A package the lock does not name, or at another version, means `make install` is not what
+    runs; setuptools matters most: Rasa 3.6 imports its pkg_resources, removed in setuptools 82."""
+    from importlib import metadata
+
+    def key(name: str) -> str:
+        return name.lower().replace("_", "-").replace(".", "-")
+
+    locked = dict(
+        (key(l.split("==")[0]), l.split("==")[1].strip())
+        for l in (ROOT / "requirements.txt").read_text().splitlines()
+        if l.strip() and not l.startswith("#")
+    )
+    assert {"setuptools", "wheel"} <= set(locked)
+    installed = {key(d.metadata["Name"]): d.version for d in metadata.distributions()}
+    differ = {name: (version, installed.get(name)) for name, version in locked.items() if installed.get(name) != version}
+    assert not differ, differ
+    import pkg_resources  # noqa: F401  (Rasa needs it)
