@@ -123,6 +123,10 @@ CHEST = [
     r"(動悸|どうき)(が)?(ひど|酷|すご|止まらな|とまらな|おさまらな|治まらな|激し|はげし)",
     r"(ドキドキ|バクバク|ドクドク)[^、。]{0,8}(止まらな|とまらな|おさまらな|治まらな|ひど|気を失|きをうしな|倒れ|たおれ|気が遠|座り込|すわりこ)",
     r"(脈|みゃく)(が)?[^、。]{0,8}?(速|はや|早|飛|とん|とぶ|乱れ|みだれ|弱|よわ|触れな|ふれな)",
+    # a pulse of 130 or more: "脈が150くらいあります", "心拍数140"
+    r"(脈|脈拍|みゃく|心拍)(数)?(が|は)?[^、。\d]{0,4}(1[3-9]\d|[2-9]\d\d)(?!\d)",
+    # a weight on the chest: "重い石が乗っているような感じ", "胸に重しを載せられたよう"
+    r"(胸|むね)[^。]{0,24}(石|いし|重石|重し|おもし)(が|を)?[^、。]{0,3}(乗|の|載)(っ|せ)",
 ]
 
 CONSCIOUSNESS = [
@@ -147,6 +151,9 @@ CONSCIOUSNESS = [
     r"揺さぶっても|ゆさぶっても|たたいても|叩いても|つねっても|起こしても|おこしても)[^。]{0,10}?"
     r"(起きな|おきな|起きませ|おきませ|反応|返事|へんじ|答え(な|ませ|られ)|こたえ(な|ませ)|目を(開けな|あけな)|うーん|ぼーっと|ぼんやり)",
     PERSON + r"(が|は|も)(起きな|起きませ|おきな|おきませ|目を(開けな|あけな))",
+    # snoring and cannot be woken (after a seizure, a stroke): "いびきをかいて起きません"
+    r"(いびき|イビキ)(を)?(かいて|かいたまま|かきながら)[^。]{0,6}(起きな|おきな|起きませ|おきませ|目を覚まさな|めをさまさな|目を覚ましませ|"
+    r"目を開けな|めをあけな|目を開けませ|めをあけませ)",
     PERSON + r"(が|は)[^、。]{0,12}(たまま|て)(動かな|うごかな|動きませ)",
     r"(まま|たまま)(動かな|うごかな|動きませ)|いびき[^。]{0,8}(起きな|おきな|目を(覚まさ|さまさ))",
     r"(呼びかけ|よびかけ|話しかけ|はなしかけ|声をかけ|こえをかけ)[^、]{0,3}(反応|返事|へんじ|応答|応え|答え|こたえ)[^、]{0,2}"
@@ -199,6 +206,8 @@ STROKE = [
     r"頭痛[^。]{0,12}(今まで|人生|生まれて)(で)?(一番|いちばん|最悪|経験したことのない|けいけんしたことのない)",
     r"(突然|急に|きゅうに|いきなり)[^、。]{0,3}(ひどい|激しい|はげしい|強烈な|すごい|猛烈な)(頭痛|頭の痛み)",
     r"頭痛[^。]{0,10}(首|くび)(が|も)?(固|硬|かた)",
+    # a stiff neck with fever or headache (meningitis): "首が固くて前に曲げられない、熱と頭痛がひどくて"
+    r"(首|くび)(の後ろ|のうしろ)?(が|も)?[^、。]{0,3}(固|硬|かた|つっぱ|突っ張)[^。]{0,30}(熱|頭痛|頭が痛|あたまがいた)",
     r"(頭痛|頭が[^、。]{0,6}痛|あたまが[^、。]{0,6}いた)[^。]{0,24}(吐|はい|嘔吐|戻し|もどし)[^。]{0,24}"
     r"(見えにく|みえにく|見えな|みえな|かすん|かすむ|かすみ|ぼやけ|ぼやけ|二重|にじゅう|ダブ)",
 ]
@@ -317,7 +326,7 @@ BLEEDING = [
     # bleeding through the dressing: "ばんそうこうを替えても替えても赤くなる", "血がにじみ続けて", "止まる気配がない"
     r"(ガーゼ|絆創膏|ばんそうこう|テープ|タオル)[^。]{0,12}(替えても|かえても|変えても|取り替えても|とりかえても)[^。]{0,10}(赤|あか|血|ち(が|で))",
     r"(血|ち)(が)?[^、。]{0,3}(にじみ続|にじみつづ|滲み続|出続|でつづ|流れ続|ながれつづ)|(止まる|とまる)気配(が|も)?(ない|なく|ありませ)",
-    r"吐血|喀血|下血|血(を)?(吐|は)い|ちをはい|血(が|の)?混じ(って|った|る)|吐いたもの(が|に)[^、。]{0,3}(黒|血|赤|茶色|コーヒー)",
+    r"吐血|喀血|下血|血(を)?(吐|は)(い|き)|ちを(はい|はき)|血(が|の)?混じ(って|った|る)|吐いたもの(が|に)[^、。]{0,3}(黒|血|赤|茶色|コーヒー)",
     r"(黒い|真っ黒な|まっくろな)(便|うんち|うんこ)|タール(便|状)|(おしっこ|尿)(が)?(真っ赤|まっか|赤い|血)",
     r"(あざ|アザ|内出血)(が)?[^、。]{0,6}(どんどん|みるみる)[^、。]{0,3}(大きく|広が|ひろが)|(あざ|アザ)(が)?あちこち",
 ]
@@ -343,7 +352,7 @@ GENERAL_DANGER = [
     r"冷や汗|ひや汗|冷汗|冷たい汗|つめたい汗|(汗|あせ)[^、。]{0,8}(体|からだ|手|肌)(が|は)?[^、。]{0,3}(冷た|つめた)|(肌|皮膚)(が)?まだら",
     r"様子(が)?(おかし|変|へん)",
     r"(むり|無理|マジで|まじで|やばい|ヤバい|死ぬほど)[^、。]{0,3}(苦し|くるし)",
-    r"救急車|きゅうきゅうしゃ|(?<!\d)119(?!\d)|死にそう|しにそう|死ぬほど",
+    r"(救急車|きゅうきゅうしゃ)(?!(で|に)[^、。]{0,4}(運ばれ|はこばれ|搬送|乗せられ|のせられ))|(?<!\d)119(?!\d)|死にそう|しにそう|死ぬほど",
     r"救急(外来|病院|センター)?(に|へ)?[^、。]{0,2}(行|い)(く|っ|き)|(今すぐ|いますぐ)[^、。]{0,3}(病院|受診|救急)",
     r"助けて|たすけて|(?<![a-zの])sos(?![a-z])|(誰か|だれか|すぐ)(来て|きて)",
 ]
@@ -465,7 +474,7 @@ BRACKETED = r"[(（][^()（）]{0,40}[)）]"
 HYPOTHETICAL_BEFORE = r"もし|もしも|万が一|万一|まんがいち|仮に|かりに"
 # After the symptom, same clause: a condition. "息苦しくなったら", "高熱が出た場合", "腫れが出る時は".
 HYPOTHETICAL_AFTER = (
-    r"たら(?!し)|れば|場合|ばあい|時は|ときは|時って|ときって|(の|な)?(時|とき)の|なら(?!な)|際は|際に|ても大丈夫"  # not "…たらしい"
+    r"(?<!どうし)(?<!どし)(?<!どうす)たら(?!し)|れば|場合|ばあい|時は|ときは|時って|ときって|(の|な)?(時|とき)の|なら(?!な)|際は|際に|ても大丈夫"  # not "…たらしい"
 )
 # After the symptom, same clause: a question about side effects in general, not a report.
 GENERAL_AFTER = (
@@ -578,12 +587,15 @@ EFFICACY_AFTER = (
     r"^[ぁ-ゖ]{0,3}?((に|にも)(効|きく|きき|使え|つかえ|いい|良い)|(は|が|も)(治り|なおり|良くなり|よくなり|改善し|和らぎ)ますか)"
 )
 # Anywhere in the sentence: whether the therapy helps a condition. "母は脳梗塞の後遺症でろれつが回りません。効果はありますか".
-EFFICACY_SENTENCE = r"(効果|効き目|効く|ききめ)(は|が|って)?(あり|ある|あれ|出|で)|(効|き)きますか|改善(し|でき|する)|悩み|なやみ"
+EFFICACY_SENTENCE = (
+    r"(効果|効き目|効く|ききめ)(は|が|って)?(あり|ある|あれ|出|で)|(効|き)きますか|改善(し|でき|する)|悩み|なやみ"
+    r"|(効|き)く(か|の|ん)(ね|な|しら|いな)?[ー〜~]*(\?|？|$|[。、])"  # "これ効くかねー", "膝にも効くん?"
+)
 # Whether the patient can have the treatment: "膝が腫れて熱を持っているのですが、治療できますか".
 ELIGIBILITY = r"治療(でき|して(もらえ|いただけ)|を受け)|受けられ|うけられ|受けれ|うけれ|受けたい|うけたい|対象(に|で)"
 # Someone else's fever that only matters for rescheduling: "子供が高熱で学校を休んだので予約を変更したい".
 THIRD_PARTY = r"息子|娘|子供|子ども|こども|夫|妻|主人|旦那|家族|母|父|祖母|祖父|親"
-RESCHEDULING = r"(学校|保育園|幼稚園|会社|仕事)(を)?休|予約[^、]{0,6}(変更|キャンセル|取り消|ずら)|キャンセル"
+RESCHEDULING = r"((学校|保育園|幼稚園|会社|仕事)(を)?休|予約[^、]{0,6}(変更|キャンセル|取り消|ずら)|キャンセル)(?!(では|じゃ|で)(な|あり))"
 # Words about the assistant itself: "このチャット、変なこと言ってる", "話が通じない、AIだから？".
 ABOUT_THE_BOT = r"チャット|ボット|bot|(?<![a-z])ai(?![a-z])|あなた|君|きみ|お前|おまえ|回答|返答|このサイト|ホームページ|説明|文章|サイト"
 ABOUT_THE_BOT_GROUPS = {"confusion", "stroke"}
@@ -630,6 +642,8 @@ COORDINATED_NEGATION_AFTER = (
 WORD_QUESTION_AFTER = (
     r"^[ぁ-ゖー]{0,4}?(って|とは|て)(何|なに|なん|どういう|どんな|どうゆう|いうのは|言うのは)"
     r"|^[ぁ-ゖー]{0,4}?(の意味|という言葉|って言葉|とは$|とは[?。])"
+    # whether it happens at all: "アナフィラキシーってこの治療でも起きるんですか"
+    r"|^[ぁ-ゖー]{0,4}?って[^。]{0,12}?(起き|おき|起こ|おこ|なる|出る|でる|ある)(る|り)?(ん|の)?(です|ます|でしょう)?(か|\?|？)"
 )
 # Right after a milder symptom word: how long or how often it lasts. "しこりって、どのくらいで消えますか".
 HOW_LONG_AFTER = r"^[ぁ-ゖー]{0,4}?って[、,]?(どのくらい|どれくらい|どれぐらい|どのぐらい|いつまで|いつごろ|何日|なんにち|何週|普通|ふつう|よくある)"
@@ -652,7 +666,7 @@ FIGURATIVE_GROUPS = {"breathing", "chest", "consciousness", "general_danger", "u
 # Causes that make "倒れそう", "心臓止まりそう", "息ができない" a figure of speech, with an exaggeration
 # ("そう", "かと", "寸前", "すぎて") or an unrelated request in the message ("予約", "分割").
 FIGURATIVE_CAUSE = (
-    r"忙し|いそがし|多忙|残業|徹夜|締め切り|締切|しめきり|試験|テスト|受験|課題|値段|料金|金額|見積|請求|価格|高すぎ|たかすぎ"
+    r"忙し|いそがし|多忙|残業|徹夜|仕事|しごと|職場|ブラック|バイト|育児|家事|上司|締め切り|締切|しめきり|試験|テスト|受験|課題|値段|料金|金額|見積|請求|価格|高すぎ|たかすぎ"
     r"|推し|おし(が|の)|ライブ|コンサート|アイドル|イケメン|かっこよ|かわいすぎ|可愛すぎ|尊|恋|好きすぎ|待ち時間|待たされ|待ちくたびれ"
     r"|予約(が|は)?(取れ|とれ|いっぱい|埋ま|満)"
 )
@@ -737,6 +751,9 @@ PREDICTION_AFTER = r"^(する|しちゃ|しそう|ちゃう|ちゃいそう|る|
 PREDICTION_STRICT_AFTER = r"^(する|しちゃう|ちゃう|るかも|するかも|するわ|するよ|しま(う|す))[!！]?[」』”]"
 # A film, a series, a book or a game: "映画で主人公が倒れて意識不明になるシーン". Not when the patient's own symptom
 # came while watching ("ドラマを見ていたら急に胸が痛くなった").
+# A dream is a scene of its own: "息ができなくなる夢を見て…ただの夢なんですけど".
+# Not "悪い夢で目が覚めたら息ができない": awake, it is real.
+DREAM = r"((夢|ゆめ)(を)?(見|み)(て|た|ま)|(夢|ゆめ)の(中|なか)|ただの(夢|ゆめ))(?![^。]{0,12}(目が覚め|目がさめ|めがさめ|起きたら|おきたら|起きると))"
 FICTION_MEDIUM = r"映画|えいが|ドラマ|アニメ|漫画|まんが|小説|ゲーム|舞台|芝居|番組|ミュージカル|ネトフリ|作品|絵本|物語"
 FICTION_SCENE = (
     r"シーン|場面|ばめん|主人公|登場人物|キャラ|俳優|女優|役者|演技|演出|劇中|作中|ヒロイン|犯人|ラスト|最終回|(\d|何)話|の中で|のなかで|ストーリー|描写|役の"
@@ -897,6 +914,7 @@ _FEARED_IN_QUOTE = _compile(FEARED_IN_QUOTE)
 _PREDICTION_AFTER = _compile(PREDICTION_AFTER)
 _PREDICTION_STRICT_AFTER = _compile(PREDICTION_STRICT_AFTER)
 _FICTION_MEDIUM = _compile(FICTION_MEDIUM)
+_DREAM = _compile(DREAM)
 _FICTION_SCENE = _compile(FICTION_SCENE)
 _WATCHING_THEN = _compile(WATCHING_THEN)
 _ANIMAL_SUBJECT = _compile(ANIMAL_SUBJECT)
@@ -1031,7 +1049,8 @@ def _not_a_person(before: str, subject: "re.Pattern[str]") -> bool:
 
 def _fiction(before: str, sentence: str) -> bool:
     """A scene in a film, a series, a book or a game, not the patient watching it when the symptom came."""
-    return bool(_FICTION_MEDIUM.search(sentence) and _FICTION_SCENE.search(sentence) and not _WATCHING_THEN.search(before))
+    return bool((_DREAM.search(sentence) or (_FICTION_MEDIUM.search(sentence) and _FICTION_SCENE.search(sentence)))
+                and not _WATCHING_THEN.search(before))
 
 
 def _figurative(group: str, phrase: str, before: str, after: str, sentence: str, whole: str, treated: bool,
@@ -1313,7 +1332,7 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "consciousness": [r"쓰러(졌|져|지)|기절|실신|의식(이|을)?\s*(없|잃|못)|(안|못)\s*깨어나|깨어나지\s*(않|못)|(반응|대답)(이|을)?\s*(없|안|못)|경련|발작|의식불명"],
         "stroke": [r"갑자기[^.?!]{0,10}머리(가)?\s*(너무|엄청|깨질|심하게)?\s*(아프|아파|아픕)|머리(가)?\s*깨질\s*(것|듯)|두통[^.?!]{0,20}(토|구토|흐려|안 보)"
                    r"|머리[^.?!]{0,12}(아프|아파)[^.?!]{0,20}(토했|구토|흐려|흐릿|안 보)",
-                   r"얼굴\s*(한쪽|반쪽|한 쪽)(이)?\s*(처지|쳐지|처졌|쳐졌|마비|돌아)|(말|발음)(이)?\s*(어눌|꼬|이상)|(한쪽|반쪽|한 쪽)\s*(팔|다리|손|몸)(이|에)?\s*(힘이 없|마비|저리|안 움직)|(팔|다리)(에|이)?\s*힘이\s*(안|없|빠)|침(을)?\s*흘리|뇌졸중|중풍"],
+                   r"얼굴\s*(한쪽|반쪽|한 쪽)(이)?\s*(처지|쳐지|처졌|쳐졌|마비|돌아)|(말|발음)(이|을)?\s*(어눌|꼬|이상)|입(이)?\s*(한쪽|한 쪽)(으로)?\s*(돌아|처지|쳐지|처졌|쳐졌|비뚤)|(한쪽|반쪽|한 쪽)\s*(팔|다리|손|몸)(이|에)?\s*(힘이 없|마비|저리|안 움직)|(팔|다리)(에|이)?\s*힘이\s*(안|없|빠)|침(을)?\s*흘리|뇌졸중|중풍"],
         "confusion": [r"(여기가|어디인지|어딘지)\s*(어딘지|모르)|못\s*알아보|알아보지\s*못|횡설수설|헛소리|정신(이)?\s*(혼미|오락가락)|의식이?\s*흐려"],
         "allergy": [r"두드러기|(얼굴|입술|혀|눈|목|눈꺼풀)(이|가)?\s*(부었|부어|붓|퉁퉁)|온몸(에|이)?\s*(가려|두드러기|발진|빨갛)|아나필락시스|알레르기\s*반응|쇼크"],
         "bleeding": [r"피(가|는)?\s*(안|잘 안|계속)\s*(멈|멎|흘)|피(가)?\s*멈추지\s*않|출혈(이)?\s*(심|계속)|피를?\s*토|토혈|각혈|혈변"],
@@ -1365,8 +1384,8 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "call_for_help": [r"\bambulancia\b|\b911\b|\bemergencia\b|\burgencias\b|\bauxilio\b|\bsocorro\b|\bayuda\s*!|\bayudenme\b"],
     },
     "tl": {
-        "breathing": [r"\bmakahinga\b|\bhirap (na )?(huminga|sa paghinga)\b|\bkapos (ang|sa) hininga\b|\bhinihingal\b|\bnaninikip ang lalamunan\b"],
-        "chest": [r"\b(masakit|sumasakit|naninikip|mabigat) (ang |na )?dibdib\b|\bsakit (ng|sa) dibdib\b|\bdibdib (ko )?(ay )?(masakit|naninikip|sumasakit)\b"],
+        "breathing": [r"\bmakahinga\b|\bhirap (na |po )?((ako|akong|siya|siyang) )?(po )?(huminga|sa paghinga)\b|\bkapos (ang|sa) hininga\b|\bhinihingal\b|\bnaninikip ang lalamunan\b"],
+        "chest": [r"\b(masakit|sumasakit|naninikip|sumisikip|mabigat) (po )?(ang |na )?(po )?dibdib\b|\bsakit (ng|sa) dibdib\b|\bdibdib (ko )?(ay )?(masakit|naninikip|sumasakit)\b"],
         "consciousness": [r"\bnahimatay\b|\bhinimatay\b|\bwalang malay\b|\bnawalan (ng|nang) malay\b|\bhindi (magising|gumigising|sumasagot|tumutugon)\b|\bnangingisay\b|\bkombulsyon\b"],
         "stroke": [r"\b(biglang|bigla)\b.{0,20}\b(sakit|sumakit) (ng|ang) ulo\b|\bsakit ng ulo\b.{0,30}\b(suka|nagsuka|sumuka|malabo)\b",
                    r"\b(tumabingi|tabingi|lumaylay|nakalaylay) (ang )?(mukha|bibig)\b|\bmukha\b.{0,10}\b(tumabingi|tabingi|lumaylay)\b|\bbulol\b|\b(hindi|di) (maigalaw|maiangat|makagalaw)\b|\bnamamanhid (ang )?(kalahati|isang)\b"],
@@ -1498,9 +1517,9 @@ FOREIGN_CONTEXT: Dict[str, Dict[str, str]] = {
         "hypothetical": r"만약|만일",
         "general": r"가능성|위험|확률|부작용|흔한가요|생길 수|경우가 있|걱정|무서|얼마나|흔히|흔한|어떤 (증상|경우|때)|무슨 뜻|뜻이|의미",
         "hearsay": r"인터넷|온라인|들었|봤어|봤는데|글을 봤|글 봤|뉴스|기사|카더라|지인|다른 병원|다른 클리닉",
-        "chronic": r"치매|파킨슨|알츠하이머|오래전부터|몇 년째|만성",
+        "chronic": r"치매|파킨슨|알츠하이머|오래전부터|몇 년째|만성|후유증|받을 수 있나요|받을 수 있어요",
         "sudden": r"갑자기|방금|지금",
-        "history": r"예전에|과거에|옛날에|적이 있",
+        "history": r"예전에|과거에|옛날에|적이 있|작년에|재작년|몇 년 전|년 전에|있으셔서|있어서 말이",
         "figurative": r"ㅋㅋ|ㅎㅎ",
         "negated": r"(안|없이)\s*$",
         "negated_after": r"^[가-힣]{0,2}(는|은|도)?\s?(없어|없습|없고|없었)",
@@ -1775,7 +1794,7 @@ HYPOTHETICAL_CUE = (
     r"|(出|なっ|起き|起こ|感じ)たら|(ても|でも)(いい|大丈夫|平気|問題)(です|でしょう)?(か|\?)"
 )
 # A standing condition or a past event: "出血が止まりにくい体質です", "昔から片頭痛持ちです".
-HISTORY_CUE = r"体質|持ち(です|で|なん|だ)|持病|既往|昔から|以前|前に|過去に|ことがあ(る|り)"
+HISTORY_CUE = r"体質|持ち(です|で|なん|だ)|持病|既往|昔から|以前|前に(?!曲|まげ|かが|屈|倒|たお|傾|かたむ)|過去に|ことがあ(る|り)"
 # Nerves, not the heart: "こわくて胸がドキドキしてます".
 NERVES_CUE = r"(こわ|怖|不安|緊張|心配)(くて|で|して)[^。]{0,8}(ドキドキ|バクバク|どきどき)"
 # What the clinic's page calls normal after a treatment, and what is not: a message naming only the
@@ -1785,6 +1804,8 @@ BENIGN_EFFECT = (
     r"|(おしっこ|尿|トイレ)(が|は|の)?(近|よく|たくさん|いっぱい|多く|回数|量)"
     r"|しこり|ぷくっ|ぽこっ|ふくらみ|体が重|からだがおも|肩がこ|ヒリヒリ|むずむず"
 )
+# Serious words other than pain of the joint itself (CONDITION_ONLY).
+SERIOUS_BEYOND_PAIN = r"苦し|くるし|息|呼吸|胸|心臓|意識|反応|返事|倒|たお|吐|嘔|(?<!内出)血|熱|ねつ|震|しびれ|痺|ぐったり|めまい|冷た|赤|あか|腫|はれ|パンパン|ぱんぱん"
 SERIOUS = (
     r"苦し|くるし|息|いき(が|も|を)|呼吸|胸|むね|心臓|動悸|脈|意識|反応|返事|へんじ|倒|たお|吐|はい(て|た|ちゃ)|嘔|(?<!内出)血|腫|はれ"
     r"|むく(み|ん)|熱|ねつ|震|ふるえ|しびれ|痺|動か|うごか|動け|うごけ|様子|変|へん|おかし|ぐったり|ふらふら|ふらつ|ふらっ|くらくら|くらっ"
@@ -1837,6 +1858,7 @@ _BENIGN_EFFECT = _compile(BENIGN_EFFECT)
 _PERSON = _compile(PERSON)
 _FIRST_PERSON = _compile(FIRST_PERSON)
 _SERIOUS = _compile(SERIOUS)
+_SERIOUS_BEYOND_PAIN = _compile(SERIOUS_BEYOND_PAIN)
 _DANGER = _compile(DANGER)
 _CHRONIC_CUE = _compile(CHRONIC_CUE)
 _NORMAL_QUESTION = _compile(NORMAL_QUESTION)
@@ -1852,6 +1874,14 @@ _HISTORY_CUE = _compile(HISTORY_CUE)
 _NERVES_CUE = _compile(NERVES_CUE)
 # Signs beyond the bleeding itself, that a period does not explain: "生理中だけど、ふらふらして冷や汗が出る".
 _DANGER_NOT_BLOOD = _compile(r"ふらふら|めまい|目まい|冷や汗|意識|倒|たお|息|胸|顔色|真っ青|まっさお|真っ白|救急|119|ぐったり")
+
+
+# Pain of a joint or the back, or a wound slow to heal, with nothing else: a condition to be treated
+# ("膝痛い", "腰がいたいんだけど", "なかなかふさがらないきず"), unless the message ties it to the treatment.
+CONDITION_ONLY = _compile(
+    r"^[^。]{0,12}(膝|ひざ|ヒザ|腰|こし|肩|関節|足首|肘|ひじ|手首|かかと|踵)(が|も|の)?[^、。]{0,3}(痛|いた)"
+    r"|(傷|きず|キズ)[^。]{0,6}(ふさがら|塞がら|治らな|なおらな|治りにく|なおりにく)|(ふさがら|塞がら|治らな|なおらな)(ない)?(傷|きず|キズ)"
+)
 
 
 def _message_veto(folded: str) -> Optional[str]:
@@ -1885,6 +1915,8 @@ def _message_veto(folded: str) -> Optional[str]:
         return "chronic"
     if _EFFICACY_SENTENCE.search(folded) or _ELIGIBILITY.search(folded):
         return "efficacy"
+    if not sudden and not treated and CONDITION_ONLY.search(folded) and not _SERIOUS_BEYOND_PAIN.search(folded):
+        return "chronic"
     # "部屋" only with a temperature: "部屋を歩くだけで息切れ" is about the patient
     if _RESCHEDULING.search(folded) or _NOT_BODY_TEMPERATURE.search(folded.replace("部屋", "")) or (
         "部屋" in folded and re.search(r"\d|熱|暑|あつ|寒|さむ", folded)
@@ -1898,7 +1930,7 @@ def _message_veto(folded: str) -> Optional[str]:
     if not _PERSON.search(folded) and not _FIRST_PERSON.search(folded):
         if _ANIMAL_SUBJECT.search(folded) or _MACHINE_SUBJECT_BEFORE.search(folded):
             return "not_a_person"
-    if _FICTION_MEDIUM.search(folded) and _FICTION_SCENE.search(folded) and not _WATCHING_THEN.search(folded):
+    if (_DREAM.search(folded) or (_FICTION_MEDIUM.search(folded) and _FICTION_SCENE.search(folded))) and not _WATCHING_THEN.search(folded):
         return "fiction"
     if _MENSTRUAL.search(folded) and not _NOT_MENSTRUAL.search(folded) and not _DANGER_NOT_BLOOD.search(folded):
         return "menstrual"

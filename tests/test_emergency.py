@@ -73,10 +73,13 @@ def test_recall_and_precision_on_the_main_lists():
     assert recall >= MIN_RECALL and precision >= MIN_PRECISION, report
 
 
-def test_heldout_numbers_are_reported():
-    """Not a floor: the held-out lists only show how the detector does on phrasings it was not tuned on."""
+def test_the_lexicon_alone_on_phrasings_it_was_not_tuned_on():
+    """The held-out lists were written after each lexicon pass (not independent authors: those sets are
+    tests/heldout). The lexicon alone measured recall 0.922 (47/51), precision 1.000 there; the floors
+    sit three misses and two false alarms below, so a pattern that stops matching is caught."""
     phrases = _load()
-    _report("held-out", phrases["heldout_emergency"], phrases["heldout_non_emergency"])
+    recall, precision, report = _report("held-out", phrases["heldout_emergency"], phrases["heldout_non_emergency"])
+    assert recall >= 0.86 and precision >= 0.95, report
 
 
 @pytest.fixture(scope="module")
