@@ -123,13 +123,21 @@ def _runners_up(ranking: List[Dict[str, Any]], entities: Dict[str, str], kb: Kno
     return found
 
 
+def emergency_language(parse: Dict[str, Any]) -> Optional[str]:
+    """The language the 119 answer is also given in: the message's, and English for a message typed in
+    rōmaji Japanese (read as kana by the pipeline; its writer may not read kanji)."""
+    if parse.get("romaji"):
+        return "en"
+    return language.detect(parse.get("text") or "")
+
+
 def choose(parse: Dict[str, Any], kb: KnowledgeBase, thresholds: Thresholds = THRESHOLDS) -> Choice:
     text = parse.get("text") or ""
     lang = language.detect(text)
     safety_net = bool(parse.get("symptom_mentions"))
     intent = (parse.get("intent") or {}).get("name") or FALLBACK
     if intent == EMERGENCY:
-        return Choice("emergency", kb.get("emergency"), language=lang)
+        return Choice("emergency", kb.get("emergency"), language=emergency_language(parse))
     if not _LETTERS.search(text):
         return Choice("unreadable", language=lang)
     if len(text) > MAX_MESSAGE_CHARS:

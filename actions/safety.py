@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.choice import emergency_messages
-from japanese_nlu import language
+from actions.choice import emergency_language, emergency_messages
 from knowledge import knowledge_base
 
 logger = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
+# Alerts are posted from here, never from the action itself: the patient's 119 answer leaves the
+# action server at once, however slow Slack is (its client waits up to 5 s per call).
+_ALERTS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="emergency-alert")
 
 
 def alert_staff(sender_id: str, text: str, channel: str) -> None:
@@ -41,6 +44,11 @@ def alert_staff(sender_id: str, text: str, channel: str) -> None:
         logger.error("emergency alert to Slack failed: %s", error)
 
 
+def send_alert(sender_id: str, text: str, channel: str) -> "Future[None]":
+    """Posts the alert in the background; the future is for tests and shutdown, nobody waits on it."""
+    return _ALERTS.submit(alert_staff, sender_id, text, channel)
+
+
 def alert_channel() -> Optional[str]:
     if os.environ.get("SLACK_BOT_TOKEN") and os.environ.get("SLACK_ALERT_CHANNEL"):
         return os.environ["SLACK_ALERT_CHANNEL"]
@@ -54,10 +62,11 @@ class ActionEmergency(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        for message in emergency_messages(language.detect(text), knowledge_base()):
+        latest = tracker.latest_message
+        text = latest.get("text") or ""
+        for message in emergency_messages(emergency_language(latest), knowledge_base()):
             dispatcher.utter_message(**message)
         channel = alert_channel()
         if channel:
-            alert_staff(tracker.sender_id, tracker.latest_message.get("text") or "", channel)
+            send_alert(tracker.sender_id, latest.get("romaji") or text, channel)
         return []

@@ -1,3 +1,6 @@
+import threading
+import time
+
 from knowledge import knowledge_base
 from actions.safety import ActionEmergency
 from tests.channels.standins import serve, slack_responder
@@ -32,3 +35,41 @@ def test_a_slack_failure_does_not_stop_the_answer(dispatcher, monkeypatch):
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")  # nothing listens there
     ActionEmergency().run(dispatcher, make_tracker("息ができない", "report_emergency"), {})
     assert "119" in dispatcher.messages[0]["text"]
+
+
+def test_a_hung_slack_does_not_hold_the_patients_answer(dispatcher, monkeypatch):
+    """The alert is posted in the background: with Slack hung (the post waits until the test releases
+    it), the action still returns the 119 answer; the alert goes out once Slack answers."""
+    import actions.safety
+
+    release, posted = threading.Event(), []
+
+    def hung_slack(sender_id, text, channel):
+        release.wait(timeout=60)
+        posted.append((sender_id, text, channel))
+
+    monkeypatch.setattr(actions.safety, "alert_staff", hung_slack)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_ALERT_CHANNEL", "C0ALERTS")
+    action = threading.Thread(
+        target=ActionEmergency().run, args=(dispatcher, make_tracker("胸が苦しい", "report_emergency"), {})
+    )
+    action.start()
+    action.join(timeout=20)  # a synchronous post would keep the action waiting for the release
+    returned = not action.is_alive()
+    release.set()
+    action.join()
+    assert returned and "119" in dispatcher.messages[0]["text"]
+    deadline = time.monotonic() + 30
+    while not posted and time.monotonic() < deadline:  # the background post, now that Slack answers
+        time.sleep(0.05)
+    assert posted == [("test-user", "胸が苦しい", "C0ALERTS")]
+
+
+def test_an_emergency_typed_in_romaji_is_also_answered_in_english(dispatcher, monkeypatch):
+    monkeypatch.delenv("SLACK_ALERT_CHANNEL", raising=False)
+    tracker = make_tracker("いき が できない たすけて", "report_emergency", romaji="iki ga dekinai tasukete")
+    ActionEmergency().run(dispatcher, tracker, {})
+    texts = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "119" in dispatcher.messages[0]["text"].splitlines()[0]
+    assert knowledge_base().topics["emergency"].translations["en"].split("\n")[0][:20] in texts
