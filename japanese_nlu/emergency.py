@@ -157,6 +157,13 @@ CONSCIOUSNESS = [
     # formal: "呼びかけに応じず", "呼びかけにも答えません"; breathing like snoring
     r"(呼びかけ|よびかけ|声かけ|こえかけ)(に|にも)[^、。]{0,3}(応じ|おうじ|答え|こたえ|反応し)(ず|ない|ません|なく)",
     r"(いびき|イビキ)(の|みたい|のよう)[^、。]{0,6}(呼吸|こきゅう|息|いき)",
+    r"(頭|あたま)(を)?[^、。]{0,3}(打|う|ぶつけ)[^。]{0,40}(頭痛|頭が痛|あたまがいた|吐き気|はきけ|吐い|はい|ぼんやり|ぼーっと|眠くて|ねむくて)",
+    r"(転んで|ころんで|転倒して|てんとうして|倒れて|たおれて)[^、。]{0,6}(頭|あたま)(を)?[^、。]{0,3}(打|う|ぶつけ)",
+    r"(いつもは|普段は|ふだんは)[^。]{0,16}(終わる|おわる|治まる|おさまる|止まる|とまる)のに[^。]{0,8}(続|つづ)",
+    # one attack after another; the rescue medicine does not help; "not my usual attack"
+    r"(また|次の|つぎの)[^、。]{0,3}(発作|ほっさ|けいれん|痙攣)(が|も)|(発作|ほっさ|けいれん|痙攣)(が|を)?(繰り返|くりかえ)",
+    r"(吸入|吸入器|発作止め|ほっさどめ|頓服|とんぷく|ニトロ|エピペン)[^。]{0,12}(効かな|きかな|楽にならな|らくにならな|治まらな|おさまらな|とれな|取れな)",
+    r"いつもの(喘息|ぜんそく|発作|ほっさ|片頭痛|偏頭痛|動悸)(と|とは)(違|ちが)",
     # snoring and cannot be woken (after a seizure, a stroke): "いびきをかいて起きません"
     r"(いびき|イビキ)(を)?(かいて|かいたまま|かきながら)[^。]{0,6}(起きな|おきな|起きませ|おきませ|目を覚まさな|めをさまさな|目を覚ましませ|"
     r"目を開けな|めをあけな|目を開けませ|めをあけませ)",
@@ -359,7 +366,8 @@ GENERAL_DANGER = [
     r"様子(が)?(おかし|変|へん)",
     r"(むり|無理|マジで|まじで|やばい|ヤバい|死ぬほど)[^、。]{0,3}(苦し|くるし)",
     r"(救急車|きゅうきゅうしゃ)(?!(で|に)[^、。]{0,4}(運ばれ|はこばれ|搬送|乗せられ|のせられ)|の(サイレン|さいれん|音)"
-    r"|[^。]{0,12}(症状|目安|基準|めやす)(って|は|を|が|について))|(?<!\d)119(?!\d)|死にそう|しにそう|死ぬほど",
+    r"|[^。]{0,12}(症状|目安|基準|めやす)(って|は|を|が|について))|(?<!\d)119(?!\d)|死にそう|しにそう"
+    r"|死ぬほど(?!元気|げんき|楽し|たのし|嬉し|うれし|好き|すき|美味|おいし|うま|笑|わら|幸せ|しあわせ)",
     r"救急(外来|病院|センター)?(に|へ)?[^、。]{0,2}(行|い)(く|っ(?!たけど|たが|たら|てきた)|き(?!ましたが|ましたけど))|(今すぐ|いますぐ)[^、。]{0,3}(病院|受診|救急)",
     r"助けて|たすけて|(?<![a-zの])sos(?![a-z])|(誰か|だれか|すぐ)(来て|きて)",
 ]
@@ -460,7 +468,8 @@ NOT_BODY_TEMPERATURE = (
 # Right after the symptom: a negation. "熱はないです", "息苦しさもありません", "じんましんとかは特に出ていません",
 # "胸は痛くないです", "39度はないです", "膿とかは出てないです".
 NEGATED_AFTER = (
-    r"^(?![^、。]{0,12}(冗談|じょうだん)(じゃ|では)な)[ぁ-ゖ]{0,3}?(感じ|症状|様子|の|こと)?(とか|など|なんか|等)?(は|も|が)?[、,]?"
+    r"^(?![^、。]{0,12}(冗談|じょうだん)(じゃ|では)な)"
+    r"(?![ぁ-ゖ]{0,2}(とれ|取れ|おさま|治ま|とま|止ま|ひか|引か|きえ|消え|なおら|治ら|よくなら|楽になら|らくになら|かわら|変わら)な)[ぁ-ゖ]{0,3}?(感じ|症状|様子|の|こと)?(とか|など|なんか|等)?(は|も|が)?[、,]?"
     r"(今回は?|こんかいは?|今日は|きょうは|今のところ|いまのところ)?"
     r"(特に|とくに|全然|ぜんぜん|まったく|全く|別に|べつに|一切|いっさい|もう|今は|いまは|まだ)?"
     r"(出て|でて|出|起きて|おきて|起き|して|し)?(い)?(ない|無い|なく(?!らい|ら)|なかっ|ありません|ありませんで|ません|なし|無し)"
@@ -481,7 +490,7 @@ BRACKETED = r"[(（][^()（）]{0,40}[)）]"
 HYPOTHETICAL_BEFORE = r"もし|もしも|万が一|万一|まんがいち|仮に|かりに"
 # After the symptom, same clause: a condition. "息苦しくなったら", "高熱が出た場合", "腫れが出る時は".
 HYPOTHETICAL_AFTER = (
-    r"(?<!どうし)(?<!どし)(?<!どうす)たら(?!し)|れば|場合|ばあい|時は|ときは|時って|ときって|(の|な)?(時|とき)の|なら(?!な)|際は|際に|ても大丈夫"  # not "…たらしい"
+    r"(?<!どうし)(?<!どし)(?<!どうす)(?<!と思っ)(?<!とおもっ)たら(?!し)|(?<!どうす)(?<!どす)れば|場合|ばあい|時は|ときは|時って|ときって|(の|な)?(時|とき)の|なら(?!な)|際は|際に|ても大丈夫"  # not "…たらしい"
 )
 # After the symptom, same clause: a question about side effects in general, not a report.
 GENERAL_AFTER = (
@@ -565,7 +574,7 @@ HISTORY_AFTER = r"^[ぁ-ゖ]{0,2}(持ち|もち(です|なん|で|だ)|体質|�
 CHRONIC_DISEASE_BEFORE = (
     r"脳卒中|脳梗塞|脳出血|くも膜下|心筋梗塞|認知症|アルツハイマー|パーキンソン|てんかん|後遺症"
     r"|神経痛|ヘルニア|坐骨|腰痛|狭窄|リウマチ|関節症|五十肩|四十肩"
-    r"|アトピー|褥瘡|床ずれ|とこずれ|乾癬|片頭痛|偏頭痛|関節炎|腱鞘炎|変形性"
+    r"|アトピー|褥瘡|床ずれ|とこずれ|乾癬|片頭痛|偏頭痛|関節炎|腱鞘炎|変形性|つわり|悪阻"
 )
 # For the classifier's veto only (the lexicon still fires on a symptom): conditions whose complaints are
 # the condition itself. Not for the lexicon: "寝たきりの母が高熱でぐったり" is an emergency.
@@ -599,7 +608,10 @@ EFFICACY_SENTENCE = (
     r"|(効|き)く(か|の|ん)(ね|な|しら|いな)?[ー〜~]*(\?|？|$|[。、])"  # "これ効くかねー", "膝にも効くん?"
 )
 # Whether the patient can have the treatment: "膝が腫れて熱を持っているのですが、治療できますか".
-ELIGIBILITY = r"治療(でき|して(もらえ|いただけ)|を受け)|受けられ|うけられ|受けれ|うけれ|受けたい|うけたい|対象(に|で)"
+ELIGIBILITY = (
+    r"治療(でき|して(もらえ|いただけ)|を受け)|受けられ|うけられ|受けれ|うけれ|受けたい|うけたい|対象(に|で)"
+    r"|(点滴|治療|施術|注射)(に|への)(影響|えいきょう)"
+)
 # Someone else's fever that only matters for rescheduling: "子供が高熱で学校を休んだので予約を変更したい".
 THIRD_PARTY = r"息子|娘|子供|子ども|こども|夫|妻|主人|旦那|家族|母|父|祖母|祖父|親"
 RESCHEDULING = r"((学校|保育園|幼稚園|会社|仕事)(を)?休|予約[^、]{0,6}(変更|キャンセル|取り消|ずら)|キャンセル)(?!(では|じゃ|で)(な|あり))"
@@ -622,6 +634,12 @@ AFTER_TREATMENT = (
 )
 SUDDEN = (
     r"急に|突然|きゅうに|とつぜん|いきなり|さっきまで|急にこう"
+    # a known condition escalating: "いつもの発作と違う", "いつもは1分で終わるのに", "ニトロを舐めても取れない",
+    # "また次の発作が", "だんだん頭痛が強くなって"
+    r"|いつもと(違|ちが)|いつもより(長|なが|ひど|酷|強|つよ|多|おお|早|はや)|いつもは[^。]{0,16}のに"
+    r"|(また|次の|つぎの)[^、。]{0,3}(次|つぎ|発作|ほっさ)(が|も)|(\d+|何|なん)(分|ふん|ぷん|時間|じかん)(以上|いじょう)?(も)?(続|つづ)"
+    r"|(ても|でも|のに|けど|けれど)[^。]{0,12}(効かな|きかな|治まらな|おさまらな|とれな|取れな|楽にならな|らくにならな|止まらな|とまらな|変わらな|かわらな|反応がな)"
+    r"|(だんだん|どんどん|ますます)[^。]{0,6}(強く|つよく|ひどく|酷く|悪く|わるく)"
     # "fine this morning": "朝は普通でした", "昼までは元気だった", "今朝まではしっかりしてた"
     r"|(朝|あさ|今朝|けさ|昼|ひる|昨日|きのう|さっき|午前中|夕方|ゆうがた|昨夜|ゆうべ|\d+時間前|数時間前)(まで|は|までは)[^。、]{0,6}"
     r"(普通|ふつう|元気|げんき|しっかり|いつも通り|いつもどおり|なんともな|何ともな|平気|へいき)"
@@ -682,7 +700,7 @@ UNRELATED_REQUEST = r"予約|変更|キャンセル|空き|空いて|枠|分割|
 # Idioms: "気が遠くなるほど待った", "死ぬほど忙しい".
 IDIOM_AFTER = {
     "気が遠く": r"^(なる|なるような|なりそうな)(ほど|くらい|ぐらい|よう|話|作業|量|数|時間)",
-    "死ぬほど": r"^(忙|いそが|暇|ひま|眠|ねむ|笑|わら|楽|たの|好|すき|美味|おいし|うま|疲|つか|恥|はず|嬉|うれ|緊張|きんちょう|悩|なや"
+    "死ぬほど": r"^(元気|げんき|忙|いそが|暇|ひま|眠|ねむ|笑|わら|楽|たの|好|すき|美味|おいし|うま|疲|つか|恥|はず|嬉|うれ|緊張|きんちょう|悩|なや"
                r"|迷|まよ|考|かんが|待|まっ|また|まち|後悔|羨|うらや|驚|おどろ|びっくり|感動|寒|さむ|暑|あつ|高|たか|混|こん)",
 }
 # Answers from the clinic, not a person's state: "メールの返事がない", "受付が返事をしてくれない".
@@ -700,6 +718,7 @@ THING_FALLING = THING_SUBJECT_BEFORE[:-1] + r"(倒れ|たおれ|崩れ|くずれ
 ACQUAINTANCE = (
     r"友達|友だち|ともだち|友人|知人|知り合い|しりあい|同僚|先輩|後輩|上司|部下|近所の|ママ友|いとこ|従兄弟|従姉妹|従兄|従姉|親戚"
     r"|叔母|叔父|伯母|伯父|おばさん|おじさん|有名人|芸能人|インフルエンサー|ある人|人から|ひとから|人の話|ひとのはなし"
+    r"|(職場|会社|バイト先|近所|学校)の(人|ひと|方)"
 )
 SOURCE = (
     r"ネット|インターネット|sns|ブログ|ツイッター|twitter|インスタ|youtube|ユーチューブ|テレビ|雑誌|記事|口コミ|くちこみ|レビュー"
@@ -711,7 +730,8 @@ OTHER_PLACE = (
 )
 HEARSAY_END = (
     r"(た|だ|る)そう(です|だ|で|な)|らし(い|く|かった)|(って|と)(言|い)(って(た|ました|いた|いました)|った|いました)"
-    r"|(って|と)(聞|きい|きき)|(って|と)(話|はなし)(して(た|ました|いた|いました)|でした|だった|を)"
+    r"|(って|と)(聞|きい|きき)|(って|と)(話|はなし)(して(た|ました|いた|いました|いて)|でした|だった|を)"
+    r"|(た|だ)(話|はなし)を(聞|きい|きき|読|よ)"
     r"|(って|と)(書|かい)|んだって|なんだって|とのこと|って(いう|言う)(話|の)|(た|だ)って(。|!|$)"
     r"|(という|って(いう|言う)?)(書き込み|投稿|記事|話|はなし|口コミ|レビュー|体験談|噂|うわさ|ニュース|動画|ツイート)"
 )
@@ -750,6 +770,8 @@ EMOTIONAL_CAUSE_BEFORE = (
 )
 # Said by someone about themselves as a habit or a fear, in quotes: 夫が「注射なんて無理、絶対気絶する」って毎日言ってる.
 # Not 母が「息が苦しい」って言ってる (a report).
+# The patient's usual state: "朝はいつも少しヒューヒュー", "毎朝こわばる".
+HABITUAL_NOW = r"(朝|あさ|夜|よる|普段|ふだん)(は|も)?(いつも|毎日|まいにち)|いつも(少し|すこし|ちょっと)|毎朝|まいあさ|毎晩|まいばん"
 HABITUAL_QUOTE = r"毎日|まいにち|いつも|毎回|まいかい|口癖|くちぐせ|たびに|しょっちゅう|昔から|むかしから|会うたび"
 FEAR_IN_QUOTE = r"怖|こわ|無理|むり|嫌|いや|やだ|絶対|ぜったい|苦手|にがて"
 # What is feared, in the quote: the needle or the treatment ("針見ただけで", "注射なんて"). Not 「もう無理、倒れちゃう」.
@@ -881,6 +903,7 @@ _RESCHEDULING = _compile(RESCHEDULING)
 _ABOUT_THE_BOT = _compile(ABOUT_THE_BOT)
 _AFTER_TREATMENT = _compile(AFTER_TREATMENT)
 _SUDDEN = _compile(SUDDEN)
+_HABITUAL_NOW = _compile(HABITUAL_NOW)
 _COSMETIC = _compile(COSMETIC)
 _CONFUSION_PREFACE_AFTER = _compile(CONFUSION_PREFACE_AFTER)
 _MONEY = _compile(MONEY)
@@ -1167,8 +1190,12 @@ def _rejection(group: str, sentence: str, original: str, start: int, end: int, w
         return "history"
     if not treated and _PAST_TIME.search(sentence) and not _RECENT.search(sentence) and _PAST_FORM.search(after):
         return "history"
+    if group == "chest" and _NERVES_CUE.search(sentence):
+        return "figurative"
+    if _HABITUAL_NOW.search(sentence) and _ELIGIBILITY.search(whole):  # "朝はいつもヒューヒュー…点滴に影響は?"
+        return "chronic"
     if not treated and not sudden and (
-        _chronic_disease_named(before) or _EFFICACY_SENTENCE.search(sentence)
+        (_chronic_disease_named(before) and group != "bleeding") or _EFFICACY_SENTENCE.search(sentence)
         or _CHRONIC_DURATION.search(sentence) or _HABITUAL.search(sentence)
     ):
         return "chronic"
@@ -1196,7 +1223,7 @@ def _rejection(group: str, sentence: str, original: str, start: int, end: int, w
         return "mild"
     if group in NEEDS_CONTEXT and not in_context:
         return "no_treatment_context"
-    if group == "fever" and not treated and _THIRD_PARTY.search(sentence) and _RESCHEDULING.search(sentence):
+    if group == "fever" and not treated and _THIRD_PARTY.search(sentence) and _RESCHEDULING.search(whole):
         return "rescheduling"
     return None
 
@@ -1804,7 +1831,10 @@ HYPOTHETICAL_CUE = (
 # A standing condition or a past event: "出血が止まりにくい体質です", "昔から片頭痛持ちです".
 HISTORY_CUE = r"体質|持ち(です|で|なん|だ)|持病|既往|昔から|以前|前に(?!曲|まげ|かが|屈|倒|たお|傾|かたむ)|過去に|ことがあ(る|り)"
 # Nerves, not the heart: "こわくて胸がドキドキしてます".
-NERVES_CUE = r"(こわ|怖|不安|緊張|心配)(くて|で|して)[^。]{0,8}(ドキドキ|バクバク|どきどき)"
+NERVES_CUE = (
+    r"(こわ|怖|不安|緊張|心配)(くて|で|して)[^。]{0,8}(ドキドキ|バクバク|どきどき)"
+    r"|(明日|あした|初めて|はじめて|初回|予約)[^。]{0,10}(心臓|胸|むね)?(が)?(バクバク|ドキドキ|どきどき|ばくばく)"
+)
 # What the clinic's page calls normal after a treatment, and what is not: a message naming only the
 # former ("点滴のあと眠くなりました", "トイレが近い", "あざが薄くなってきた") is not an emergency.
 BENIGN_EFFECT = (
@@ -1927,7 +1957,7 @@ def _message_veto(folded: str) -> Optional[str]:
         return "chronic"
     # "部屋" only with a temperature: "部屋を歩くだけで息切れ" is about the patient
     if _RESCHEDULING.search(folded) or _NOT_BODY_TEMPERATURE.search(folded.replace("部屋", "")) or (
-        "部屋" in folded and re.search(r"\d|熱|暑|あつ|寒|さむ", folded)
+        "部屋" in folded and re.search(r"\d+(度|℃)|熱|暑|あつ|寒|さむ", folded)
     ):
         return "rescheduling"
     temperatures = [_temperature(m) for m in _TEMPERATURE.finditer(folded)]
