@@ -217,7 +217,7 @@ def choice_sweep(rows: List[Dict], val: List[Example]) -> Dict[str, Dict]:
 
 
 def simulate(rows: List[Dict], threshold: float, ambiguity: float) -> List[str]:
-    """The pipeline's last three steps on DIET's ranking: fallback, long-message guard, emergency."""
+    """The pipeline's last three steps on the classifier's ranking: fallback, long-message guard, emergency."""
     out = []
     for row in rows:
         ranking = row["ranking"]
