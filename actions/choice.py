@@ -8,7 +8,8 @@ Choice; `reply(choice, kb)` turns it into the messages sent. Both are pure: the 
 In order:
   1. nothing readable / too long                         -> a short notice and the topic menu
   2. a topic intent (the classifier is confident)        -> that topic; an entity picks the specific
-                                                            topic (knowledge.KnowledgeBase.find)
+                                                            topic (knowledge.KnowledgeBase.find), and
+                                                            the intent's own topic is the first button
   3. two questions, each classified with confidence      -> the first answered, the second a button
   4. not confident, but one topic clearly ahead          -> that topic, said to be our reading of the
                                                             question, with the runners-up as buttons
@@ -156,7 +157,11 @@ def choose(parse: Dict[str, Any], kb: KnowledgeBase, thresholds: Thresholds = TH
             return Choice("topic", segments[0], second=segments[1], safety_net=safety_net)
         if topic is None:  # an intent no topic answers (its own rule normally takes it)
             return Choice("not_covered", safety_net=safety_net)
-        return Choice("topic", topic, safety_net=safety_net)
+        # An entity picked a specific topic ("本当に効くの？父の脳梗塞に" -> what the page says on stroke): the
+        # intent's own topic (does it work at all) is the first button.
+        asked = kb.find(intent, {})
+        also = [asked] if topic.entities and asked is not None and asked is not topic else []
+        return Choice("topic", topic, alternatives=also, safety_net=safety_net)
 
     if len(segments) >= 2:
         return Choice("topic", segments[0], second=segments[1], safety_net=safety_net)
@@ -223,12 +228,11 @@ def reply(choice: Choice, kb: KnowledgeBase) -> List[Dict[str, Any]]:
     if choice.kind in ("topic", "guess"):
         topic = choice.topic
         text = _topic_text(topic, kb)
-        first: List[Topic] = []
+        first: List[Topic] = list(choice.alternatives)
         if choice.kind == "guess":
             text = f"{kb.phrase('guess', title=topic.title)}\n{text}"
             if choice.alternatives:
                 text += f"\n{kb.phrase('guess_others')}"
-            first = choice.alternatives
         if choice.second:
             text += f"\n\n{kb.phrase('second_question', title=choice.second.title)}"
             first = [choice.second]

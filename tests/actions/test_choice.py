@@ -47,6 +47,16 @@ def test_entities_pick_the_specific_topic_for_the_intents_they_belong_to(intent,
     assert choose(parse("q", intent, [(intent, 0.9)], entities), KB).answered_topic == expected
 
 
+def test_when_an_entity_picks_the_topic_the_topic_asked_is_the_first_button():
+    """「本当に効くの？父の脳梗塞に」: what the page says on stroke, and "does it work at all" one tap away."""
+    choice = choose(parse("本当に効く？父の脳梗塞に", "ask_efficacy", [("ask_efficacy", 0.9)], {"condition": "脳卒中"}), KB)
+    assert choice.answered_topic == "indication_neuro"
+    [message] = reply(choice, KB)
+    assert message["buttons"][0]["payload"] == KB.topics["efficacy"].payload()
+    plain = choose(parse("本当に効く？", "ask_efficacy", [("ask_efficacy", 0.9)]), KB)
+    assert plain.answered_topic == "efficacy" and not plain.alternatives
+
+
 def test_two_questions_answer_the_first_and_offer_the_second():
     segments = [segment("副作用はある?", "ask_safety"), segment("あと何回くらい通うの", "ask_schedule")]
     choice = choose(parse("副作用はある?あと何回くらい通うの", "ask_schedule", [("ask_schedule", 0.7)],
