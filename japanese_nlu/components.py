@@ -33,6 +33,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from japanese_nlu import MAX_MESSAGE_CHARS, emergency, romaji
+from japanese_nlu.emergency_classifier import PROBABILITY
 from japanese_nlu.text import unspace
 
 logger = logging.getLogger(__name__)
@@ -123,7 +124,10 @@ class SudachiTokenizer(SpacyTokenizer):
 
 
 class Stateless(GraphComponent):
-    """A component with nothing to train, configure or persist."""
+    """A component with nothing to train or persist; its config is its defaults and config.yml's."""
+
+    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+        self._config = {**self.get_default_config(), **(config or {})}
 
     @classmethod
     def create(
@@ -133,7 +137,7 @@ class Stateless(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "Stateless":
-        return cls()
+        return cls(config)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -212,28 +216,14 @@ class EmergencyOverride(IntentOverride):
     """
 
     INTENT = "report_emergency"
-    from japanese_nlu.emergency_classifier import PROBABILITY  # the classifier's message property
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"classifier_threshold": 0.5}
 
-    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
-        self._config = {**self.get_default_config(), **(config or {})}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "EmergencyOverride":
-        return cls(config)
-
     def matches(self, message: Message) -> bool:
         analysis = emergency.analyse(message.get(TEXT) or "")
-        probability = message.get(self.PROBABILITY)
+        probability = message.get(PROBABILITY)
         if analysis.mentions:
             message.set("symptom_mentions", analysis.mentions, add_to_output=True)
         if analysis.symptom:

@@ -73,6 +73,8 @@ import re
 import unicodedata
 from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
+from japanese_nlu.text import hiragana
+
 # People a patient may write about: "母が起きない", "夫の言葉が変".
 PERSON = (
     r"(夫|妻|母|父|主人|旦那|息子|娘|子供|子ども|こども|うちの子|祖母|祖父|家族|本人|彼|彼女|姉|兄|妹|弟|義母|義父|"
@@ -833,8 +835,7 @@ CLAUSE_END = re.compile(r"[、,]|けど|けれど|ので|のに|が、")
 def _fold(text: str) -> str:
     """Katakana to hiragana, and a long-vowel mark after ゅ / ょ read as う ("きゅーきゅーしゃ", "ちゅーしゃ"):
     one code point each, so offsets are kept."""
-    folded = "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
-    return _LONG_VOWEL.sub("う", folded)
+    return _LONG_VOWEL.sub("う", hiragana(text))
 
 
 _LONG_VOWEL = re.compile(r"(?<=[ゅょ])ー")

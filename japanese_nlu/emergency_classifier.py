@@ -42,6 +42,8 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from japanese_nlu.text import hiragana
+
 logger = logging.getLogger(__name__)
 
 PROBABILITY = "emergency_probability"  # the message property set by the classifier
@@ -54,7 +56,7 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 def normalize(text: Optional[str]) -> str:
     """NFKC, lower case, katakana folded to hiragana, runs of spaces as one space."""
     text = unicodedata.normalize("NFKC", text or "").lower()
-    text = "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
+    text = hiragana(text)
     return re.sub(r"\s+", " ", text).strip()
 
 

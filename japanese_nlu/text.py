@@ -22,11 +22,13 @@ _SPACE_NEXT_TO_JAPANESE = re.compile(rf"(?<=[{_JAPANESE}])[^\S\n]+|[^\S\n]+(?=[{
 def unspace(text: str) -> str:
     return _SPACE_NEXT_TO_JAPANESE.sub("", text)
 
+
+def hiragana(text: str) -> str:
+    """Katakana as hiragana, one code point each (offsets are kept); everything else as it is."""
+    return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
+
+
 _HALF_WIDTH_MARKS = "\uff9e\uff9f"  # ﾞ ﾟ: NFKC joins them with the kana before them
-
-
-def _fold_char(ch: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in ch)
 
 
 def fold_with_offsets(text: str) -> Tuple[str, List[int]]:
@@ -41,7 +43,7 @@ def fold_with_offsets(text: str) -> Tuple[str, List[int]]:
         j = i + 1
         while j < len(text) and text[j] in _HALF_WIDTH_MARKS:
             j += 1
-        piece = _fold_char(unicodedata.normalize("NFKC", text[i:j]).lower())
+        piece = hiragana(unicodedata.normalize("NFKC", text[i:j]).lower())
         out.append(piece)
         offsets.extend([i] * len(piece))
         i = j
