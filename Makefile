@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install validate train web browser run shell console staff-user export-corrections purge test test-stories bench heldout tune load clean
+.PHONY: help install install-dev validate train web browser run shell console staff-user export-corrections purge test test-stories bench heldout tune load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,6 +27,13 @@ $(VENV)/.installed: requirements.txt .python-version
 	touch $@
 
 install: $(VENV)/.installed ## create .venv with the pinned packages (Python from .python-version)
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip check
+	touch $@
+
+install-dev: $(VENV)/.installed-dev ## install plus the test tools (requirements-dev.txt)
 
 validate: install ## rasa data validate (domain, NLU data, rules, stories)
 	$(RASA) data validate --fail-on-warnings
@@ -68,7 +75,7 @@ export-corrections: install ## corrected intents -> results/console_corrections.
 purge: install ## delete conversations older than CONSOLE_RETENTION_DAYS days (or DAYS=N)
 	$(BIN)/python -m console purge $(if $(DAYS),--older-than-days $(DAYS))
 
-test: install validate train web browser ## everything: validate, train, pytest (actions, server, held-out NLU), rasa test
+test: install-dev validate train web browser ## everything: validate, train, pytest (actions, server, held-out NLU), rasa test
 	$(BIN)/pytest
 	$(MAKE) test-stories
 

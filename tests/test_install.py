@@ -4,6 +4,21 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCKS = ("requirements.txt", "requirements-dev.txt")
+TEST_TOOLS = {"pytest", "pytest-timeout", "hypothesis", "playwright", "httpx"}
+
+
+def key(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def pins(lock: str) -> dict:
+    """name -> version of one lock file (`-r` includes and comments skipped)."""
+    return dict(
+        (key(l.split("==")[0]), l.split("==")[1].strip())
+        for l in (ROOT / lock).read_text().splitlines()
+        if l.strip() and not l.startswith(("#", "-r"))
+    )
 
 
 def test_pip_check_is_clean():
@@ -20,12 +35,27 @@ def test_python_and_rasa_versions():
     assert rasa.__version__ == "3.6.21"
 
 
-def test_every_requirement_is_pinned():
-    lines = [
-        l.strip() for l in (ROOT / "requirements.txt").read_text().splitlines()
-        if l.strip() and not l.startswith("#")
-    ]
-    assert lines and all("==" in l for l in lines), [l for l in lines if "==" not in l]
+def test_every_requirement_is_pinned_and_test_tools_stay_out_of_the_runtime_lock():
+    for lock in LOCKS:
+        lines = [
+            l.strip() for l in (ROOT / lock).read_text().splitlines()
+            if l.strip() and not l.startswith(("#", "-r"))
+        ]
+        assert lines and all("==" in l for l in lines), [l for l in lines if "==" not in l]
+    assert not TEST_TOOLS & set(pins("requirements.txt"))
+    assert TEST_TOOLS <= set(pins("requirements-dev.txt"))
+    assert not set(pins("requirements.txt")) & set(pins("requirements-dev.txt"))
+
+
+def test_no_console_package_below_the_fixed_version_of_a_known_advisory():
+    """CVE-2024-47874 (starlette < 0.40.0: multipart form fields without a size limit) and
+    CVE-2024-53981 (python-multipart < 0.0.18: CPU exhaustion on crafted boundaries), both reachable
+    from the console's unauthenticated POST /login."""
+    from packaging.version import Version
+
+    locked = pins("requirements.txt")
+    assert Version(locked["starlette"]) >= Version("0.40.0")
+    assert Version(locked["python-multipart"]) >= Version("0.0.18")
 
 
 def test_the_installed_packages_are_the_locked_ones_setuptools_and_wheel_included():
@@ -33,14 +63,7 @@ def test_the_installed_packages_are_the_locked_ones_setuptools_and_wheel_include
     runs; setuptools matters most: Rasa 3.6 imports its pkg_resources, removed in setuptools 82."""
     from importlib import metadata
 
-    def key(name: str) -> str:
-        return name.lower().replace("_", "-").replace(".", "-")
-
-    locked = dict(
-        (key(l.split("==")[0]), l.split("==")[1].strip())
-        for l in (ROOT / "requirements.txt").read_text().splitlines()
-        if l.strip() and not l.startswith("#")
-    )
+    locked = {**pins("requirements.txt"), **pins("requirements-dev.txt")}
     assert {"setuptools", "wheel"} <= set(locked)
     installed = {key(d.metadata["Name"]): d.version for d in metadata.distributions()}
     differ = {name: (version, installed.get(name)) for name, version in locked.items() if installed.get(name) != version}
