@@ -9,7 +9,8 @@ RASA := $(BIN)/rasa
 MODEL := models/current.tar.gz
 # The page is indexed into the model (japanese_nlu/page_search.py): a new page means a new model.
 TRAINING_FILES := config.yml domain.yml knowledge/clinic_page.ja.txt knowledge/page.py knowledge/compliance.py \
-	$(shell find data japanese_nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
+	$(shell find data japanese_nlu -name '*.yml' -o -name '*.py' -o -type d -not -name __pycache__ 2>/dev/null)
+# (the folders too: a training file removed makes its folder newer than the model)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false

@@ -55,6 +55,8 @@ VARIANTS: Dict[str, Tuple[str, Callable[[List[Dict]], None]]] = {
     "char_2_5": ("character n-grams 2-5", _classifier(char_ngrams=[2, 5])),
     "no_vectors": ("without the word2vec mean", _classifier(vector_weight=0.0)),
     "vectors_x2": ("word2vec mean weighted x2", _classifier(vector_weight=2.0)),
+    "no_reading": ("without the hiragana reading n-grams", _classifier(reading_weight=0.0)),
+    "reading_0.5": ("reading n-grams weighted x0.5", _classifier(reading_weight=0.5)),
 }
 
 

@@ -9,7 +9,9 @@ GinzaNLP       loads ja_ginza without the pipes this assistant does not use. Ras
 SudachiTokenizer
                spaCy tokens whose `lemma` is Sudachi's normalized form (効き→利く, ひざ→膝,
                シワ→皺, リウマチ→リューマチ, いくら→幾ら), so CountVectorsFeaturizer's word
-               features survive kana/kanji and spelling variation.
+               features survive kana/kanji and spelling variation; each token also carries
+               Sudachi's reading in hiragana (`reading`: 天敵 and 点滴 are both てんてき), so
+               voice-input conversion mistakes and kana-only messages read like the kanji.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from japanese_nlu import MAX_MESSAGE_CHARS, emergency, romaji
 from japanese_nlu.emergency_classifier import PROBABILITY
-from japanese_nlu.text import unspace
+from japanese_nlu.text import hiragana, unspace
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +97,15 @@ class GinzaNLP(SpacyNLP):
         return super()._preprocess_text(unspace((text or "")[: self._config["max_chars"]]))
 
 
+READING_KEY = "reading"
+
+
+def _reading(token: Any) -> str:
+    """Sudachi's reading of a token in hiragana; the token itself when Sudachi has none (Latin, digits)."""
+    readings = token.morph.get("Reading")
+    return hiragana(readings[0] if readings else token.text)
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
 )
@@ -115,7 +126,7 @@ class SudachiTokenizer(SpacyTokenizer):
                 t.text,
                 t.idx,
                 lemma=(t.norm_ if use_norm else t.lemma_) or t.text,
-                data={POS_TAG_KEY: t.tag_},
+                data={POS_TAG_KEY: t.tag_, READING_KEY: _reading(t)},
             )
             for t in doc
             if t.text and t.text.strip()

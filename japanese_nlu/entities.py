@@ -10,18 +10,24 @@ not matter, so a word is listed once however patients type it). Overlapping matc
 keep the longest. Every value it returns is canonical, so the knowledge base can pick a topic by
 it (knowledge/answers.yml `entities`). It replaces Rasa's RegexEntityExtractor + EntitySynonymMapper,
 which match literal strings only and need every form of a word listed in every script.
+
+A lookup word written in kanji also matches by its reading, whole tokens only: 認知賞 (a voice-input
+conversion mistake) and にんちしょう read like 認知症, かいよう like 潰瘍. Only words Sudachi knows whole
+(every part in its dictionary) and readings of 4 kana or more: Sudachi guesses wrong readings for
+compounds it does not know (上清液 → うえきよえき), and short readings are too often other words.
 """
 from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 import rasa.shared.utils.io
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -34,6 +40,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from japanese_nlu.components import READING_KEY
 from japanese_nlu.text import fold, fold_with_offsets
 
 logger = logging.getLogger(__name__)
@@ -42,6 +49,35 @@ PATTERN_NAME = re.compile(r"^(?P<entity>[a-z_]+)=(?P<value>.+)$")
 
 # (entity, canonical value, regular expression on folded text)
 Rule = Tuple[str, str, str]
+# (entity, canonical value, the word's reading in hiragana)
+ReadingRule = Tuple[str, str, str]
+# a message token: (start, end, reading in hiragana)
+ReadToken = Tuple[int, int, str]
+MIN_READING = 4
+_KANJI = re.compile(r"[\u4e00-\u9fff々]")
+_sudachi: Any = None
+
+
+def reading_of(word: str) -> Optional[str]:
+    """The hiragana reading of a kanji word Sudachi knows whole (every morpheme in its dictionary),
+    or None."""
+    global _sudachi
+    if not _KANJI.search(word):
+        return None
+    if _sudachi is None:
+        from sudachipy import dictionary
+
+        _sudachi = dictionary.Dictionary().create()
+    morphemes = _sudachi.tokenize(word)
+    if any(m.is_oov() for m in morphemes):
+        return None
+    # single kanji read one by one are often read wrong (半月板 → はんつきいた): one is allowed, as a
+    # suffix (認知症, 関節炎)
+    singles = [i for i, m in enumerate(morphemes) if _KANJI.fullmatch(m.surface())]
+    if len(singles) > 1 or (singles and singles[0] != len(morphemes) - 1):
+        return None
+    reading = fold("".join(m.reading_form() for m in morphemes))
+    return reading if len(reading) >= MIN_READING and re.fullmatch(r"[ぁ-ゖー]+", reading) else None
 
 
 def word_pattern(folded: str) -> str:
@@ -74,14 +110,70 @@ def rules_from(training_data: TrainingData) -> List[Rule]:
     return rules
 
 
+def reading_rules_from(training_data: TrainingData) -> List[ReadingRule]:
+    """Every lookup word in kanji that has a reliable reading (reading_of), mapped through the synonyms."""
+    synonyms = {fold(k): v for k, v in training_data.entity_synonyms.items()}
+    rules = set()
+    for table in training_data.lookup_tables:
+        if isinstance(table["elements"], list):
+            for word in table["elements"]:
+                reading = reading_of(word.strip())
+                if reading:
+                    rules.add((table["name"], synonyms.get(fold(word.strip()), word.strip()), reading))
+    return sorted(rules)
+
+
 class Matcher:
     """The matching itself: rules in, canonical entities out (no Rasa objects, easy to test)."""
 
-    def __init__(self, rules: List[Rule]) -> None:
+    def __init__(self, rules: List[Rule], reading_rules: Sequence[ReadingRule] = ()) -> None:
         self.rules = rules
+        self.reading_rules = list(reading_rules)
         self._compiled = [(entity, value, re.compile(pattern)) for entity, value, pattern in rules]
 
-    def entities(self, text: str) -> List[Dict[str, Any]]:
+    def entities(self, text: str, tokens: Sequence[ReadToken] = ()) -> List[Dict[str, Any]]:
+        """Entities of `text`; with the message's tokens, also lookup words found by their reading."""
+        found = self._by_spelling(text)
+        for start, end, entity, value in self._by_reading(text, tokens):
+            if not any(e["entity"] == entity and start < e["end"] and e["start"] < end for e in found):
+                found.append(self._entity(text, start, end, entity, value))
+        return sorted(found, key=lambda e: (e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_TYPE]))
+
+    def _by_reading(self, text: str, tokens: Sequence[ReadToken]) -> List[Tuple[int, int, str, str]]:
+        """Readings matched on whole tokens: the reading of the message run together, a match must begin
+        where a token begins and end where one ends. A match on one token written in kanji is another
+        word that sounds the same (主要 is not 腫瘍, 傾向 is not 経口): only kana or a mis-converted
+        compound (認知 + 賞) counts."""
+        if not tokens or not self.reading_rules:
+            return []
+        reading, starts, ends = "", {}, {}
+        for start, end, token_reading in tokens:
+            starts[len(reading)] = start
+            reading += token_reading
+            ends[len(reading)] = end
+        found = []
+        for entity, value, word in self.reading_rules:
+            at = reading.find(word)
+            while at >= 0:
+                if at in starts and at + len(word) in ends:
+                    start, end = starts[at], ends[at + len(word)]
+                    one_token = at + len(word) == min(k for k in ends if k > at)
+                    if not (one_token and _KANJI.search(text[start:end])):
+                        found.append((start, end, entity, value))
+                at = reading.find(word, at + 1)
+        return found
+
+    @staticmethod
+    def _entity(text: str, start: int, end: int, entity: str, value: str) -> Dict[str, Any]:
+        return {
+            ENTITY_ATTRIBUTE_TYPE: entity,
+            ENTITY_ATTRIBUTE_START: start,
+            ENTITY_ATTRIBUTE_END: end,
+            ENTITY_ATTRIBUTE_VALUE: value,
+            "text": text[start:end],
+        }
+
+    def _by_spelling(self, text: str) -> List[Dict[str, Any]]:
         folded, offsets = fold_with_offsets(text)
         found: List[Tuple[int, int, str, str]] = []
         for entity, value, regex in self._compiled:
@@ -95,21 +187,8 @@ class Matcher:
             if any(e == entity and start < k_end and k_start < end for k_start, k_end, e, _ in kept):
                 continue
             kept.append((start, end, entity, value))
-        kept.sort(key=lambda m: (m[0], m[2]))
-        result = []
-        for start, end, entity, value in kept:
-            original_start = offsets[start]
-            original_end = offsets[end - 1] + 1
-            result.append(
-                {
-                    ENTITY_ATTRIBUTE_TYPE: entity,
-                    ENTITY_ATTRIBUTE_START: original_start,
-                    ENTITY_ATTRIBUTE_END: original_end,
-                    ENTITY_ATTRIBUTE_VALUE: value,
-                    "text": text[original_start:original_end],
-                }
-            )
-        return result
+        return [self._entity(text, offsets[start], offsets[end - 1] + 1, entity, value)
+                for start, end, entity, value in kept]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -126,19 +205,20 @@ class EntityMatcher(GraphComponent, EntityExtractorMixin):
     ) -> "EntityMatcher":
         return cls(model_storage, resource)
 
-    def __init__(self, model_storage: ModelStorage, resource: Resource, rules: Optional[List[Rule]] = None):
+    def __init__(self, model_storage: ModelStorage, resource: Resource, matcher: Optional[Matcher] = None):
         self._model_storage = model_storage
         self._resource = resource
-        self.matcher = Matcher(rules or [])
+        self.matcher = matcher or Matcher([])
 
     def train(self, training_data: TrainingData) -> Resource:
         rules = rules_from(training_data)
         for _, _, pattern in rules:
             re.compile(pattern)  # a broken pattern fails the training, not a patient's message
-        self.matcher = Matcher(rules)
+        self.matcher = Matcher(rules, reading_rules_from(training_data))
         with self._model_storage.write_to(self._resource) as path:
-            rasa.shared.utils.io.dump_obj_as_json_to_file(path / self.RULES_FILE, rules)
-        logger.info("EntityMatcher: %d rules", len(rules))
+            rasa.shared.utils.io.dump_obj_as_json_to_file(
+                path / self.RULES_FILE, {"rules": rules, "readings": self.matcher.reading_rules})
+        logger.info("EntityMatcher: %d rules, %d readings", len(rules), len(self.matcher.reading_rules))
         return self._resource
 
     @classmethod
@@ -152,14 +232,17 @@ class EntityMatcher(GraphComponent, EntityExtractorMixin):
     ) -> "EntityMatcher":
         try:
             with model_storage.read_from(resource) as path:
-                rules = rasa.shared.utils.io.read_json_file(path / cls.RULES_FILE)
+                stored = rasa.shared.utils.io.read_json_file(path / cls.RULES_FILE)
         except (ValueError, FileNotFoundError):
             logger.warning("EntityMatcher has no rules in this model: no entities are extracted")
-            rules = []
-        return cls(model_storage, resource, [tuple(rule) for rule in rules])
+            stored = {"rules": [], "readings": []}
+        matcher = Matcher([tuple(r) for r in stored["rules"]], [tuple(r) for r in stored["readings"]])
+        return cls(model_storage, resource, matcher)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            found = self.add_extractor_name(self.matcher.entities(message.get(TEXT) or ""))
+            tokens = [(t.start, t.end, fold(t.get(READING_KEY) or t.text))
+                      for t in message.get(TOKENS_NAMES[TEXT]) or []]
+            found = self.add_extractor_name(self.matcher.entities(message.get(TEXT) or "", tokens))
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages

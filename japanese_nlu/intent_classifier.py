@@ -10,6 +10,8 @@ Features of a message (each block TF-IDF with sublinear counts, or L2-normalised
   * character 1-4-grams of the folded text (japanese_nlu.text.fold: width, case and katakana /
     hiragana ignored): survive typos, kana-only spelling and words Sudachi splits oddly;
   * Sudachi normalised forms of its tokens (効き / きく / 効く are one word);
+  * character 2-4-grams of Sudachi's reading of the message in hiragana (天敵 / 点滴 / てんてき,
+    保健 / 保険 are alike): voice input's wrong kanji and kana-only messages read like the kanji;
   * the mean of GiNZA's word2vec vectors (a little meaning for words never seen in training).
 The scores of a one-vs-rest LinearSVC become probabilities with a softmax whose temperature is
 fitted at training time (3-fold cross-validation, log-loss), so that FallbackClassifier's thresholds
@@ -21,6 +23,7 @@ reaches the safety answer, which carries the "call 119" line.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 import numpy as np
@@ -35,6 +38,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack
 
+from japanese_nlu.components import READING_KEY
 from japanese_nlu.text import fold
 
 logger = logging.getLogger(__name__)
@@ -44,9 +48,28 @@ RANKING_LENGTH = 10
 TEMPERATURES = (1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
 
 
-def _words(message: Message) -> str:
-    tokens = message.get(TOKENS_NAMES[TEXT]) or []
-    return " ".join(fold(t.lemma or t.text) for t in tokens)
+@dataclass
+class Features:
+    """What the classifier reads of each message, as parallel lists."""
+
+    texts: List[str]
+    words: List[str]  # Sudachi normalised forms, space-separated
+    readings: List[str]  # Sudachi readings in hiragana, run together
+    vectors: np.ndarray  # word2vec means, L2-normalised
+
+    @classmethod
+    def of(cls, messages: Sequence[Message]) -> "Features":
+        tokens = [m.get(TOKENS_NAMES[TEXT]) or [] for m in messages]
+        return cls(
+            texts=[m.get(TEXT) or "" for m in messages],
+            words=[" ".join(fold(t.lemma or t.text) for t in ts) for ts in tokens],
+            readings=["".join(fold(t.get(READING_KEY) or t.text) for t in ts) for ts in tokens],
+            vectors=np.array([_vector(m) for m in messages]).reshape(len(messages), -1),
+        )
+
+    def subset(self, rows: Sequence[int]) -> "Features":
+        return Features([self.texts[i] for i in rows], [self.words[i] for i in rows],
+                        [self.readings[i] for i in rows], self.vectors[rows])
 
 
 def _vector(message: Message) -> np.ndarray:
@@ -75,42 +98,44 @@ class Model:
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True,
                                      preprocessor=fold)
         self.words = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", sublinear_tf=True)
+        self.readings = TfidfVectorizer(analyzer="char", ngram_range=(2, 4), sublinear_tf=True)
         self.svm = LinearSVC(C=config["C"], random_state=config["random_state"])
         self.vector_weight = config["vector_weight"]
+        self.reading_weight = config["reading_weight"]
         self.temperature = 1.0
 
-    def _matrix(self, texts: Sequence[str], words: Sequence[str], vectors: np.ndarray, fit: bool) -> csr_matrix:
-        if fit:
-            blocks = [self.chars.fit_transform(texts), self.words.fit_transform(words)]
-        else:
-            blocks = [self.chars.transform(texts), self.words.transform(words)]
-        return hstack(blocks + [csr_matrix(self.vector_weight * vectors)]).tocsr()
+    def _matrix(self, features: Features, fit: bool) -> csr_matrix:
+        def block(vectorizer, texts):
+            return vectorizer.fit_transform(texts) if fit else vectorizer.transform(texts)
 
-    def fit(self, texts: Sequence[str], words: Sequence[str], vectors: np.ndarray, labels: Sequence[str]) -> None:
-        self.temperature = self._fit_temperature(texts, words, vectors, labels)
-        self.svm.fit(self._matrix(texts, words, vectors, fit=True), labels)
+        blocks = [block(self.chars, features.texts), block(self.words, features.words)]
+        if self.reading_weight:
+            blocks.append(self.reading_weight * block(self.readings, features.readings))
+        return hstack(blocks + [csr_matrix(self.vector_weight * features.vectors)]).tocsr()
 
-    def _fit_temperature(self, texts, words, vectors, labels) -> float:
+    def fit(self, features: Features, labels: Sequence[str]) -> None:
+        self.temperature = self._fit_temperature(features, labels)
+        self.svm.fit(self._matrix(features, fit=True), labels)
+
+    def _fit_temperature(self, features: Features, labels: Sequence[str]) -> float:
         """The softmax temperature with the lowest log-loss on 3 folds of the training data."""
         from sklearn.model_selection import StratifiedKFold
 
         labels = np.asarray(labels)
         losses = {t: 0.0 for t in TEMPERATURES}
         folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
-        for train, test in folds.split(texts, labels):
+        for train, test in folds.split(features.texts, labels):
             fold_model = Model(self.config)
-            X = fold_model._matrix([texts[i] for i in train], [words[i] for i in train], vectors[train], fit=True)
-            fold_model.svm.fit(X, labels[train])
-            scores = fold_model.svm.decision_function(
-                fold_model._matrix([texts[i] for i in test], [words[i] for i in test], vectors[test], fit=False))
+            fold_model.svm.fit(fold_model._matrix(features.subset(train), fit=True), labels[train])
+            scores = fold_model.svm.decision_function(fold_model._matrix(features.subset(test), fit=False))
             gold = np.searchsorted(fold_model.svm.classes_, labels[test])
             for t in TEMPERATURES:
                 p = _softmax(scores, t)[np.arange(len(test)), gold]
                 losses[t] -= float(np.log(np.clip(p, 1e-9, 1.0)).sum())
         return min(losses, key=losses.get)
 
-    def probabilities(self, texts: Sequence[str], words: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-        scores = self.svm.decision_function(self._matrix(texts, words, vectors, fit=False))
+    def probabilities(self, features: Features) -> np.ndarray:
+        scores = self.svm.decision_function(self._matrix(features, fit=False))
         if scores.ndim == 1:  # two classes
             scores = np.stack([-scores, scores], axis=1)
         return _softmax(scores, self.temperature)
@@ -120,7 +145,8 @@ class Model:
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"C": 1.0, "char_ngrams": [1, 4], "vector_weight": 1.0, "random_state": 42,
+        return {"C": 1.0, "char_ngrams": [1, 4], "vector_weight": 1.0, "reading_weight": 1.0,
+                "random_state": 42,
                 # intents decided elsewhere: emergencies only by japanese_nlu/emergency*.py
                 "exclude_intents": ["report_emergency"]}
 
@@ -147,8 +173,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             logger.warning("LinearIntentClassifier needs two intents or more; not trained")
             return self._resource
         self.model = Model(self.config)
-        self.model.fit([m.get(TEXT) for m in examples], [_words(m) for m in examples],
-                       np.array([_vector(m) for m in examples]), [m.get(INTENT) for m in examples])
+        self.model.fit(Features.of(examples), [m.get(INTENT) for m in examples])
         logger.info("LinearIntentClassifier: %d examples, %d intents, temperature %s",
                     len(examples), len(labels), self.model.temperature)
         with self._model_storage.write_to(self._resource) as path:
@@ -171,9 +196,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         if self.model is None or not messages:
             return messages
-        probabilities = self.model.probabilities([m.get(TEXT) or "" for m in messages],
-                                                 [_words(m) for m in messages],
-                                                 np.array([_vector(m) for m in messages]))
+        probabilities = self.model.probabilities(Features.of(messages))
         classes = self.model.svm.classes_
         for message, row in zip(messages, probabilities):
             order = np.argsort(-row)[:RANKING_LENGTH]

@@ -101,6 +101,54 @@ def test_the_component_trains_persists_and_loads(tmp_path):
         ("therapy", "PRP", "EntityMatcher")]
 
 
+# ---------------------------------------------------------------- entities by their reading
+
+
+@pytest.fixture(scope="module")
+def read_entities(tmp_path_factory):
+    """The trained EntityMatcher on tokens from GinzaNLP + SudachiTokenizer, as in the pipeline."""
+    nlp = GinzaNLP.create({}, None, None, None)
+    tokenizer = SudachiTokenizer(SudachiTokenizer.get_default_config())
+    storage = LocalModelStorage(tmp_path_factory.mktemp("entities"))
+    matcher = EntityMatcher.create({}, storage, Resource("entities"), None)
+    matcher.train(load_data(str(ROOT / "data" / "nlu")))
+    loaded = EntityMatcher.load({}, storage, Resource("entities"), None)
+
+    def run(text):
+        message = Message({TEXT: text})
+        nlp.process([message], nlp.provide())
+        tokenizer.process([message])
+        loaded.process([message])
+        return {(e["entity"], e["value"], e["text"]) for e in message.get("entities")}
+    return run
+
+
+def test_tokens_carry_their_reading_in_hiragana():
+    nlp = GinzaNLP.create({}, None, None, None)
+    message = Message({TEXT: "天敵のあと"})
+    nlp.process([message], nlp.provide())
+    SudachiTokenizer(SudachiTokenizer.get_default_config()).process([message])
+    assert [t.get("reading") for t in message.get("text_tokens")] == ["てんてき", "の", "あと"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("認知賞の母にも使えますか", ("condition", "アルツハイマー病", "認知賞")),      # voice input: 賞 for 症
+    ("のうこうそくのあとの麻痺", ("condition", "脳卒中", "のうこうそく")),         # kana only
+    ("肝細胞点滴と何が違うの", ("therapy", "幹細胞治療", "肝細胞点滴")),            # 肝 for 幹
+])
+def test_a_lookup_word_matches_by_its_reading(read_entities, text, expected):
+    assert expected in read_entities(text)
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("主要な成分は何ですか", ("condition", "がん")),             # 主要 sounds like 腫瘍
+    ("そういう傾向がありますか", ("route", "経口")),             # 傾向 sounds like 経口
+    ("人体に影響はありますか", ("condition", "慢性炎症")),       # 人体 sounds like 靭帯
+])
+def test_a_real_word_that_sounds_like_a_lookup_word_is_not_it(read_entities, text, wrong):
+    assert wrong not in {(e, v) for e, v, _ in read_entities(text)}
+
+
 # ---------------------------------------------------------------- question segments
 
 
