@@ -212,6 +212,10 @@ STROKE = [
     r"(片方|かたほう)だけ(落ち|おち|下が|さが)|(片足|かたあし)を(引きず|ひきず)",
     r"(?<!左)(右|左)(の)?(手|腕|うで|足|脚|あし)(が|に)?[^、。]{0,4}(力が入らな|ちからがはいらな|力がはいらな|しびれ|痺れ|うまく動かな|うまくうごかな)",
     r"(手|足)が(言う|いう)こと(を)?(きかな|聞かな)",
+    # a hand that suddenly cannot hold what it always holds, a limb hanging limp
+    r"(箸|はし|コップ|茶碗|ちゃわん|ペン|スプーン)(を|が)?[^、。]{0,3}(持てな|もてな|握れな|にぎれな|つかめな|掴めな)",
+    r"(手|腕|うで|足|脚)(が|も)?[^、。]{0,2}(ぶらーん|ぶらん|だらーん|だらん)(と)?(なっ|して|と垂れ|とたれ)",
+    r"(しゃべり|喋り|話し方|はなしかた|言葉|ことば|ろれつ)(も|が)?[^、。]{0,4}(もつれ|まわらん|回らん)",
     r"(口|くち)(が)?(回らな|まわらな|うまく回らな|うまくまわらな)|(言葉|ことば|しゃべり|喋り|話し方|はなしかた|しゃべり方|しゃべりかた|喋り方)(が|も)?"
     r"[^、。]{0,3}(もごもご|モゴモゴ|ふにゃふにゃ|ふがふが|聞き取れな|ききとれな|聞き取りにく|ききとりにく|不明瞭)",
     r"(舌|した|ろれつ|言葉|ことば)(が)?もつれ|(言葉|ことば|しゃべり方|喋り方|しゃべりかた|話し方|はなしかた)(が)?[^、。]{0,2}(変|へん|おかし)",
@@ -513,6 +517,7 @@ FIGURATIVE_AFTER = (
     r"(ような|みたいな)(話|ニュース|気持ち|思い)"
     r"|かと思(っ|い)"
     r"|(ほど|くらい|ぐらい)(感動|嬉し|うれし|悲し|かなし|切な|せつな|緊張|楽しみ|たのしみ|びっくり|驚|ドキドキ|わくわく|ワクワク)"
+    r"|(ほど|くらい|ぐらい)(悩|なや|考え|かんがえ|迷|まよ)"  # 頭が割れるほど悩んでます
     r"|(まで|ほど|くらい|ぐらい)(走|はし|運動|歩い|泳|頑張|がんば|笑)"  # 胸が苦しくなるまで走った (exertion)
 )
 # Anywhere in the sentence, for a racing heart or tight chest: nerves or joy, not a reaction.
@@ -550,7 +555,7 @@ RESOLVED_AFTER = (
     r"平熱|落ち着いた|落ち着きました|おちついた|何ともな|なんともな|"
     r"(楽|らく)にな(っ|り)|(良く|よく|軽く|かるく)な(った|りました|ってきて)|和らい|やわらい|改善し(た|て|まし)|"
     r"(上が|あが|歩け|あるけ|眠れ|ねむれ|動かせ|うごかせ|曲げられ|まげられ|立て|たて|でき)るようにな(っ|り)|ぐっすり|"
-    r"気にならなくな|ほとんど気にな(ら|りませ))"
+    r"気にならなくな|ほとんど気にな(ら|りませ)|一瞬(で|だけ)|下がって元気)"
 )
 # Between the symptom and the resolution: another symptom is the subject, so the resolution is about that one.
 # "胸が痛いです、熱は下がったけど" keeps the chest pain. Nouns map to the groups they resolve.
@@ -969,6 +974,8 @@ TYPOS = [
     (r"(でき|でけ|おき|起き|うごか|動か|わから|分から|とまら|止まら|さがら|下がら|おさまら|治まら|まわら|回ら|はいら|入ら"
      r"|たて|立て|あるけ|歩け|しゃべれ|喋れ|のめ|飲め|すえ|吸え|みえ|見え)(へん|ひん)", r"\1ない"),
     (r"(でき|でけ)ん(?=[、。,.!?！？]|$|よ|わ|し|くて|のよ)", r"\1ない"),
+    # a medicine, not a symptom: "けいれん止めを飲んでいる娘", "吐き気止めはもらえますか"
+    (r"(けいれん|痙攣|ひきつけ|吐き気|はきけ|咳|せき|下痢|げり|かゆみ|痒み|痛み|いたみ)(止め|どめ)", "薬"),
 ]
 _TYPOS = [(re.compile(a), b) for a, b in TYPOS]
 
@@ -1436,13 +1443,13 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "call_for_help": [r"\bambulans(i)?ya\b|\btulong\s*!|\btulungan (mo |niyo |nyo )?(ako|kami)\b|\bsaklolo\b"],
     },
     "id": {
-        "breathing": [r"\b(tidak|tak|gak|ga|nggak) (bisa|dapat) (bernapas|bernafas|napas|nafas)\b|\bsesak( napas| nafas)?\b|\b(susah|sulit) (bernapas|napas|nafas|bernafas)\b|\btenggorokan (bengkak|tercekik|menyempit)\b"],
+        "breathing": [r"\b(tidak|tak|gak|ga|nggak) (bisa|dapat) (bernapas|bernafas|napas|nafas)\b|\bsesak( napas| nafas)?\b|\b(susah|sulit) (bernapas|napas|nafas|bernafas)\b|\btenggorokan\b.{0,20}\b(bengkak|tercekik|menyempit|sempit)\b"],
         "chest": [r"\b(nyeri|sakit) dada\b|\bdada (sakit|nyeri|sesak|terasa berat|ditekan)\b"],
         "consciousness": [r"\bpingsan\b|\btidak sadar(kan diri)?\b|\bhilang kesadaran\b|\b(tidak|tak|gak) (bangun|merespons|respon|menjawab)\b|\bkejang\b"],
         "stroke": [r"\b(tiba-tiba|mendadak)\b.{0,20}\b(sakit kepala|pusing)\b|\bsakit kepala\b.{0,10}\b(hebat|parah)\b|\bsakit kepala\b.{0,30}\b(muntah|pandangan kabur|penglihatan kabur)\b",
                    r"\bwajah\b.{0,10}\b(mencong|miring|turun|perot)\b|\bmulut (mencong|miring|perot)\b|\bbicara (pelo|cadel|tidak jelas)\b|\bpelo\b|\blemah (sebelah|separuh)\b|\b(tangan|kaki) (sebelah|kanan|kiri) (lemas|lemah|mati rasa)\b"],
         "confusion": [r"\btiba-tiba bingung\b|\bjadi bingung\b|\blinglung\b|\bmengigau\b|\bngelantur\b|\b(tidak|tak|gak) (kenal|mengenali) (saya|aku|kami)\b"],
-        "allergy": [r"\bbiduran\b|\bkaligata\b|\bgatal-?gatal (di )?seluruh (badan|tubuh)\b|\bruam (di )?seluruh\b|\b(bibir|wajah|muka|lidah|mata|tenggorokan) (jadi |menjadi )?bengkak\b|\bbengkak (di )?(bibir|wajah|muka|lidah|mata)\b|\breaksi alergi\b|\banafila\w*\b"],
+        "allergy": [r"\bbiduran\b|\bkaligata\b|\bgatal-?gatal (di )?seluruh (badan|tubuh)\b|\bruam (di )?seluruh\b|\b(bibir|wajah|muka|lidah|mata|tenggorokan)\b( \w+){0,2} (jadi |menjadi )?bengkak\b|\bgatal\b.{0,12}\bseluruh (badan|tubuh)\b|\bbengkak (di )?(bibir|wajah|muka|lidah|mata)\b|\breaksi alergi\b|\banafila\w*\b"],
         "bleeding": [r"\bdarah\b.{0,10}\b(tidak|tak|gak) (berhenti|mau berhenti)\b|\bpendarahan (hebat|tidak berhenti)\b|\b(muntah|batuk) darah\b"],
         "vomiting": [r"\bmuntah (terus|-muntah)\b|\bmuntah-muntah\b|\bminum (air )?(pun |juga )?muntah\b|\b(tidak|tak|gak) bisa (minum|menahan)\b"],
         "fever": [r"\bdemam tinggi\b|\bdemam (tidak|tak|gak) turun\b|\bmenggigil (hebat|terus)\b|\bpanas tinggi\b"],
@@ -1450,21 +1457,37 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         "call_for_help": [r"\bambulans\b|\btolong( saya| kami)?\s*!|\btolong saya\b|\bgawat darurat\b|\bugd\b"],
     },
     "ne": {
-        "breathing": [r"सास\s*(फेर्न)?\s*(सकिन|सक्दिन|सकेन|सक्नुहुन्न|गाह्रो|रोकि|फुल)"],
-        "chest": [r"छाती\s*(धेरै|एकदम)?\s*(दुख|पोल|कस|भारी|च्याप)"],
-        "consciousness": [r"बेहोस|होस\s*(छैन|गुम|हरा)|उठ्नुहुन्न|उठ्दैन|ब्युँझ|ब्यूँझ|मुर्छा|छारे"],
+        "breathing": [r"सास\s*(फेर्न)?\s*(सकिन|सक्दिन|सकेन|सक्नुहुन्न|गाह्रो|रोकि|फुल)",
+            # in Latin letters, as typed on a phone without Devanagari
+            r"\bsaa?s\b.{0,12}\b(pherna|ferna|phernu|fernu)\b.{0,12}\b(gaa?ro|sakdina|sakina|sakenan|sakdainan)\b"
+            r"|\bsaa?s (fulyo|fuleko|rokiyo|rokiyeko)\b"],
+        "chest": [r"छाती\s*(धेरै|एकदम)?\s*(दुख|पोल|कस|भारी|च्याप)",
+            # in Latin letters, as typed on a phone without Devanagari
+            r"\bchh?aa?ti\b.{0,15}\b(dukh\w*|pol\w*|bhari|kas\w*|chyap\w*)"],
+        "consciousness": [r"बेहोस|होस\s*(छैन|गुम|हरा)|उठ्नुहुन्न|उठ्दैन|ब्युँझ|ब्यूँझ|मुर्छा|छारे",
+            # in Latin letters, as typed on a phone without Devanagari
+            r"\bbeho(s|sh)\b|\bmurchh?a\b|\b(bolaunda|bolauda|bolayera)\b.{0,15}\b(bolnuhunna|boldaina|boldainan|bolnu hunna|uthnuhunna|uthdaina)\b"],
         "stroke": [
             r"(मुख|अनुहार)\s*(बाङ्गो|बांगो|एकातिर|ढल्क)|बोली\s*(लरबरा|अस्पष्ट|लट्पट)|(एकातिरको|एक तर्फको)\s*(हात|खुट्टा|शरीर)|पक्षाघात",
             # a sudden, severe headache, or one with vomiting or blurred or double vision
             r"(अचानक|एक्कासि|एक्कासी|एकाएक)[^।.!?]{0,25}(टाउको|शिर)[^।.!?]{0,15}(दुख|फुट|चर्क)",
             r"(टाउको|शिर)[^।.!?]{0,20}(दुख|फुट|चर्क)[^।.!?]{0,50}(बान्ता|वान्ता|धमिलो|धुमिलो|धमिल|दोहोरो|नदेख|देख्न सकि)",
             r"(टाउको|शिर)\s*फुट्ला\s*जस्तो|(आँखा|दृष्टि)[^।.!?]{0,10}(धमिलो|धुमिलो|धमिल)[^।.!?]{0,40}(टाउको|शिर)",
-        ],
+            # in Latin letters, as typed on a phone without Devanagari
+            r"\b(mukh|anuhar)\b.{0,10}\b(baa?ngo|ekatira|dhalk\w*)|\bboli\b.{0,10}\b(larbar\w*|aspashta|latpat)"],
         "confusion": [r"(चिन्नु|चिन्न)\s*(हुन्न|सक्नु|सकिन)|अलमल|बरबराउ"],
-        "allergy": [r"डाबर|पित्त\s*(आयो|उठ्यो|निस्क)|(ओठ|अनुहार|जिब्रो|घाँटी|आँखा)\s*(सुन्नि|फुल)"],
-        "bleeding": [r"रगत\s*(रोकि|थामि|बग्न)|रगत\s*बान्ता"],
-        "vomiting": [r"बान्ता\s*(रोकि|भइरह|गरिरह)|पानी\s*(पनि|समेत)?\s*(बान्ता|पिउन सकि|अडि)"],
-        "fever": [r"(ज्वरो|ज्वर)\s*(धेरै|उच्च|तेज)|उच्च\s*ज्वरो|(ज्वरो|ज्वर)\s*(घटेन|झरेन)|काम्ने|कामिरहे"],
+        "allergy": [r"डाबर|पित्त\s*(आयो|उठ्यो|निस्क)|(ओठ|अनुहार|जिब्रो|घाँटी|आँखा)\s*(सुन्नि|फुल)",
+            # in Latin letters, as typed on a phone without Devanagari
+            r"\b(oth|anuhar|jibro|ghaa?n?ti|aa?nkha)\b.{0,8}\b(sunnin\w*|phul\w*|ful\w*)|\bdabar\b"],
+        "bleeding": [r"रगत\s*(रोकि|थामि|बग्न)|रगत\s*बान्ता",
+            # in Latin letters, as typed on a phone without Devanagari
+            r"\bragat\b.{0,15}\b(rokiena|rokidaina|thamindaina|bagirah\w*)"],
+        "vomiting": [r"बान्ता\s*(रोकि|भइरह|गरिरह)|पानी\s*(पनि|समेत)?\s*(बान्ता|पिउन सकि|अडि)",
+            # in Latin letters, as typed on a phone without Devanagari
+            r"\bbaa?nta\b.{0,15}\b(rokiena|rokidaina|bhairah\w*|garirah\w*)"],
+        "fever": [r"(ज्वरो|ज्वर)\s*(धेरै|उच्च|तेज)|उच्च\s*ज्वरो|(ज्वरो|ज्वर)\s*(घटेन|झरेन)|काम्ने|कामिरहे",
+            # in Latin letters, as typed on a phone without Devanagari
+            r"\b(jwaro|jworo|jwar)\b.{0,10}\b(dherai|uchcha|tej|ghatena|jhardaina|jharena)\b"],
         "shock": [r"चिसो\s*पसिना|(ओठ|नङ)\s*(निलो|नीलो|बैजनी)|फिक्का"],
         "call_for_help": [r"एम्बुलेन्स|एम्बुलेंस|बचाउ|आपतकालीन"],
     },
@@ -1654,8 +1677,8 @@ _SCRIPT = {
     "devanagari": re.compile(r"[\u0900-\u097f]"),
     "thai": re.compile(r"[\u0e00-\u0e7f]"),
 }
-_LANGUAGE_SCRIPT = {"en": "latin", "vi": "latin", "pt": "latin", "es": "latin", "tl": "latin", "id": "latin",
-                    "zh": "han", "ko": "hangul", "ne": "devanagari", "th": "thai"}
+_LANGUAGE_SCRIPT = {"en": ("latin",), "vi": ("latin",), "pt": ("latin",), "es": ("latin",), "tl": ("latin",),
+                    "id": ("latin",), "zh": ("han",), "ko": ("hangul",), "ne": ("devanagari", "latin"), "th": ("thai",)}
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 
 # Patterns are normalised as the text is (NFKC writes Thai ำ as two characters, for one).
@@ -1744,7 +1767,7 @@ def _foreign_person_named(lang: str, before_it: str, between: str) -> bool:
 
 def _foreign_findings(text: str) -> Iterator["Finding"]:
     norm = _foreign_normalize(text)
-    languages = [lang for lang, script in _LANGUAGE_SCRIPT.items() if _SCRIPT[script].search(norm)]
+    languages = [lang for lang, scripts in _LANGUAGE_SCRIPT.items() if any(_SCRIPT[s].search(norm) for s in scripts)]
     if "zh" in languages and _KANA.search(norm):
         languages.remove("zh")
     if not languages:
@@ -1801,7 +1824,8 @@ MENTION_REASONS = {"negated", "hypothetical", "general", "resolved", "history", 
 VETO_REASONS = MENTION_REASONS | {"figurative", "chronic", "efficacy", "about_the_bot", "rescheduling", "mild", "fiction", "animal",
                                    "machine", "menstrual"}
 MILD = (
-    r"(少し|すこし|ちょっと|ちょっぴり|軽く|かるく|わずかに|若干|多少|やや)(だけ)?[^、。]{0,8}"
+    # not "ちょっと動くだけで激痛" (the least movement hurts)
+    r"(少し|すこし|ちょっと|ちょっぴり|軽く|かるく|わずかに|若干|多少|やや)(?![^、。]{0,6}だけで)(だけ)?[^、。]{0,8}"
     r"(赤|あか|青|あお|黄|かゆ|痒|腫|はれ|痛|いた(い|く|み|む|かっ)|だる|熱|ねつ|ズキ|ヒリ|むくみ|むくん|眠|ねむ|ぼー|ぼんやり|ふら|くら|重|内出血|あざ|血|にじ)"
     r"|(かゆみ|痛み|腫れ|赤み|熱|だるさ|しびれ)(も|は|が)?(少し|すこし|ちょっと|軽く|わずか)"
     r"|(?<![\d.])([1-3](\.\d)?|一|二|三)(センチ|せんち|cm)|(?<![\d.])\d(ミリ|mm)|米粒|小豆|豆粒"

@@ -464,3 +464,44 @@ def test_memory_loss_needs_a_sudden_onset_or_the_treatment():
 def test_round4_message_readings_veto_the_classifier(text, veto):
     analysis = analyse(text)
     assert analysis.symptom is None and analysis.veto == veto
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "さっきから母がスプーンを握れなくなって、話し方もおかしい",   # a hand that cannot hold, speech
+        "夫の左腕がだらーんとなって上がらない",                         # a limb hanging limp
+        "祖父のしゃべりがもつれてきた、急に",                           # tangled speech
+        "背中がちょっと動かすだけで激痛、点滴のあとから",              # the least movement hurts
+    ],
+)
+def test_round8_reports_fire(text):
+    assert detect(text), findings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "夜に咳止めを飲んでもいいですか",                               # a medicine, not a cough
+        "吐き気止めを飲んでいる父ですが受けられますか",
+        "息が止まるほど悩んでます。どちらを選べばいいですか",          # figurative
+        "さっき胸がズキッとしたけど一瞬で、今はなにもないです",        # over
+        "夜に38.6度出たけど、朝には下がって元気です",                  # over
+    ],
+)
+def test_round8_non_emergencies_do_not_fire(text):
+    assert detect(text) is None, findings(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Mero aama lai sas ferna garo bhayo, chhati pani dukhyo",     # Nepali in Latin letters
+    "Buwa behosh hunubhayo, bolauda pani boldainan",
+    "Muka saya bengkak dan gatal di seluruh tubuh",               # Indonesian, words in between
+    "tenggorokan saya terasa makin sempit",
+])
+def test_round8_foreign_reports_fire(text):
+    assert detect(text), findings(text)
+
+
+def test_nepali_in_latin_letters_is_answered_in_nepali():
+    assert {f.language for f in findings("Aama behos hunubhayo") if f.reason is None} == {"ne"}
