@@ -19,14 +19,8 @@ import yaml
 from sqlalchemy.engine import Connection, Engine
 
 from console import db
-from console.index import (
-    EMERGENCY_ACTION,
-    EMERGENCY_INTENT,
-    FALLBACK_ACTIONS,
-    FALLBACK_INTENT,
-    parse_user_event,
-    search_form,
-)
+from console.events import EMERGENCY_INTENT, FALLBACK_INTENT, Step, walk
+from console.index import search_form
 from console.masking import mask
 
 # Japanese names for the domain's intents (domain.yml), as staff read them.
@@ -468,19 +462,63 @@ def _masked_entities(entities: List[Dict]) -> List[Dict]:
     ]
 
 
+def _user_turn(step: Step, threshold: float, buttons_seen: Dict[str, str],
+               corrected: Dict[int, str]) -> Turn:
+    message = step.message
+    payload = message.text if message.is_payload else None
+    low = payload is None and message.confidence is not None and message.confidence < threshold
+    nlu_fallback = message.intent == FALLBACK_INTENT
+    return Turn(
+        kind="user",
+        event_id=step.event_id,
+        ts=step.ts if message.ts is None else message.ts,
+        text=mask(message.text),
+        intent=message.intent,
+        confidence=message.confidence,
+        entities=_masked_entities(message.entities),
+        low_confidence=low,
+        candidates=[
+            {"intent": r.get("name"), "confidence": r.get("confidence")}
+            for r in message.ranking
+            if r.get("name") not in (FALLBACK_INTENT, message.intent)
+        ][:3] if low or nlu_fallback else None,
+        fallback=message.fallback,
+        emergency=message.intent == EMERGENCY_INTENT or step.emergency_action,
+        payload=mask(payload) if payload else None,
+        button_title=mask(buttons_seen.get(payload, "")) or None if payload else None,
+        rating=message.rating,
+        corrected_intent=corrected.get(step.event_id),
+    )
+
+
+def _bot_turn(step: Step) -> Turn:
+    buttons = (step.data.get("data") or {}).get("buttons") or []
+    return Turn(
+        kind="bot",
+        event_id=step.event_id,
+        ts=step.data.get("timestamp", step.ts),
+        text=mask(step.data.get("text") or ""),
+        action=step.action,
+        topic=mask(step.topic) or None,
+        buttons=[
+            {"title": mask(str(b.get("title", ""))), "payload": mask(str(b.get("payload", "")))}
+            for b in buttons
+        ] or None,
+    )
+
+
+def _corrected_intents(conn: Connection, sender_id: str) -> Dict[int, str]:
+    k = db.corrections.c
+    rows = conn.execute(sa.select(k.event_id, k.intent).where(k.sender_id == sender_id))
+    return {row.event_id: row.intent for row in rows}
+
+
 def transcript(conn: Connection, sender_id: str, threshold: float) -> Optional[Transcript]:
     """Every patient message and bot answer of a conversation, in order, masked."""
     conversation = get_conversation(conn, sender_id, threshold)
     if conversation is None:
         return None
-    corrected = {
-        row.event_id: row.intent
-        for row in conn.execute(
-            sa.select(db.corrections.c.event_id, db.corrections.c.intent).where(
-                db.corrections.c.sender_id == sender_id
-            )
-        )
-    }
+    corrected = _corrected_intents(conn, sender_id)
     e = db.events.c
     rows = conn.execute(
         sa.select(e.id, e.type_name, e.timestamp, e.intent_name, e.action_name, e.data)
@@ -488,76 +526,17 @@ def transcript(conn: Connection, sender_id: str, threshold: float) -> Optional[T
         .order_by(e.id)
     )
     turns: List[Turn] = []
-    last_user: Optional[Turn] = None
-    last_action: Optional[str] = None
-    last_answer: List[Turn] = []  # bot turns of the latest action
-    buttons_seen: Dict[str, str] = {}
-    for row in rows:
-        if row.type_name == "session_started":
+    buttons_seen: Dict[str, str] = {}  # payload -> title of the buttons offered so far
+    for step in walk(rows).steps:
+        if step.kind == "session":
             if turns:
-                turns.append(Turn(kind="session", event_id=row.id, ts=row.timestamp))
-        elif row.type_name == "user":
-            message = parse_user_event(row.id, json.loads(row.data or "{}"), row.intent_name)
-            payload = message.text if message.is_payload else None
-            low = payload is None and message.confidence is not None \
-                and message.confidence < threshold
-            last_user = Turn(
-                kind="user",
-                event_id=row.id,
-                ts=row.timestamp if message.ts is None else message.ts,
-                text=mask(message.text),
-                intent=message.intent,
-                confidence=message.confidence,
-                entities=_masked_entities(message.entities),
-                low_confidence=low,
-                candidates=[
-                    {"intent": r.get("name"), "confidence": r.get("confidence")}
-                    for r in message.ranking
-                    if r.get("name") not in (FALLBACK_INTENT, message.intent)
-                ][:3] if low or message.fallback else None,
-                fallback=message.fallback,
-                emergency=message.intent == EMERGENCY_INTENT,
-                payload=mask(payload) if payload else None,
-                button_title=mask(buttons_seen.get(payload, "")) or None if payload else None,
-                rating=message.rating,
-                corrected_intent=corrected.get(row.id),
-            )
-            turns.append(last_user)
-            last_action, last_answer = None, []
-        elif row.type_name == "action":
-            name = row.action_name or ""
-            if name == "action_listen":
-                continue
-            last_action, last_answer = name, []
-            if last_user is not None and name in FALLBACK_ACTIONS:
-                last_user.fallback = True
-            if last_user is not None and name == EMERGENCY_ACTION:
-                last_user.emergency = True
-        elif row.type_name == "bot":
-            data = json.loads(row.data or "{}")
-            extra = data.get("data") or {}
-            buttons = [
-                {"title": mask(str(b.get("title", ""))), "payload": mask(str(b.get("payload", "")))}
-                for b in extra.get("buttons") or []
-            ]
-            for b in extra.get("buttons") or []:
+                turns.append(Turn(kind="session", event_id=step.event_id, ts=step.ts))
+        elif step.kind == "user":
+            turns.append(_user_turn(step, threshold, buttons_seen, corrected))
+        else:
+            turns.append(_bot_turn(step))
+            for b in (step.data.get("data") or {}).get("buttons") or []:
                 buttons_seen[str(b.get("payload", ""))] = str(b.get("title", ""))
-            action = (data.get("metadata") or {}).get("utter_action") or last_action
-            turn = Turn(
-                kind="bot",
-                event_id=row.id,
-                ts=data.get("timestamp", row.timestamp),
-                text=mask(data.get("text") or ""),
-                action=action,
-                buttons=buttons or None,
-            )
-            turns.append(turn)
-            last_answer.append(turn)
-        elif row.type_name == "slot":
-            data = json.loads(row.data or "{}")
-            if data.get("name") == "last_topic" and last_action == "action_answer_topic":
-                for turn in last_answer:
-                    turn.topic = mask(str(data.get("value") or "")) or None
     return Transcript(conversation, turns)
 
 
