@@ -1,8 +1,9 @@
 """Database access: Rasa's `events` table (read-only) and the console's own `console_*` tables.
 
 Rasa creates and writes `events` (rasa/core/tracker_store.py, SQLTrackerStore); the console only
-reads it, except `purge`, which deletes whole old conversations. The console's tables live in the
-same database (SQLite file or PostgreSQL) and are created here, never Rasa's.
+reads it, except `purge` (console/retention.py), which deletes whole old conversations. The
+console's tables live in the same database (SQLite file or PostgreSQL) and are created here, never
+Rasa's.
 """
 from __future__ import annotations
 
