@@ -8,7 +8,7 @@ Rasa's.
 from __future__ import annotations
 
 import warnings
-from typing import Optional
+from typing import Iterator, List, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -151,6 +151,12 @@ def init_db(engine: Engine) -> None:
 
         Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
     metadata.create_all(engine)
+
+
+def chunks(sender_ids: List[str], size: int = 500) -> Iterator[List[str]]:
+    """Sender ids in slices short enough for one `IN (...)` list."""
+    for start in range(0, len(sender_ids), size):
+        yield sender_ids[start : start + size]
 
 
 def has_events_table(engine: Engine) -> bool:

@@ -90,8 +90,7 @@ def _message_row(sender_id: str, m: Message, tz: ZoneInfo) -> Dict:
 
 
 def _delete_senders(conn: Connection, sender_ids: List[str], tables) -> None:
-    for start in range(0, len(sender_ids), 500):
-        chunk = sender_ids[start : start + 500]
+    for chunk in db.chunks(sender_ids):
         for table in tables:
             conn.execute(sa.delete(table).where(table.c.sender_id.in_(chunk)))
 
@@ -163,7 +162,7 @@ def sync(engine: Engine, tz: ZoneInfo, chunk: int = 200) -> int:
             if gone:
                 _delete_senders(conn, gone, (db.conversations, db.messages))
         stale = [s for s, state in current.items() if indexed.get(s) != state]
-        for start in range(0, len(stale), chunk):
+        for senders in db.chunks(stale, chunk):
             with engine.begin() as conn:
-                _rebuild(conn, stale[start : start + chunk], tz)
+                _rebuild(conn, senders, tz)
         return len(stale)

@@ -14,14 +14,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from console import db
 
-CHUNK = 500  # senders per IN (...) list
-
-
-def _chunks(senders: List[str]):
-    for start in range(0, len(senders), CHUNK):
-        yield senders[start : start + CHUNK]
-
-
 def _old_senders(conn: Connection, cutoff: float) -> List[str]:
     e = db.events.c
     return [
@@ -35,7 +27,7 @@ def _old_senders(conn: Connection, cutoff: float) -> List[str]:
 def _events(conn: Connection, senders: List[str], dry_run: bool) -> int:
     """Deletes (or, on a dry run, counts) these senders' events."""
     count = 0
-    for chunk in _chunks(senders):
+    for chunk in db.chunks(senders):
         where = db.events.c.sender_id.in_(chunk)
         if dry_run:
             count += conn.execute(sa.select(sa.func.count()).where(where)).scalar_one()
@@ -45,8 +37,10 @@ def _events(conn: Connection, senders: List[str], dry_run: bool) -> int:
 
 
 def _console_rows(conn: Connection, table: sa.Table, senders: List[str], live) -> int:
+    """Deletes a console table's rows about these senders (and, given the senders `live` in
+    Rasa's table, its rows about any other conversation that is gone)."""
     deleted = 0
-    for chunk in _chunks(senders):
+    for chunk in db.chunks(senders):
         deleted += conn.execute(sa.delete(table).where(table.c.sender_id.in_(chunk))).rowcount
     if live is not None:
         # Rows about conversations whose events are already gone.

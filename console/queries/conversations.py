@@ -165,10 +165,10 @@ def _newest_first(filters: Filters, threshold: float, tz: ZoneInfo):
 
 def _tags_for(conn: Connection, sender_ids: List[str]) -> Dict[str, List[str]]:
     out: Dict[str, List[str]] = {}
-    for start in range(0, len(sender_ids), 500):
+    for chunk in db.chunks(sender_ids):
         rows = conn.execute(
             sa.select(db.tags.c.sender_id, db.tags.c.tag)
-            .where(db.tags.c.sender_id.in_(sender_ids[start : start + 500]))
+            .where(db.tags.c.sender_id.in_(chunk))
             .order_by(db.tags.c.tag)
         )
         for row in rows:
