@@ -24,6 +24,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 
 async def login_required(request: Request, exc: LoginRequired):
+    """No staff session: 401 under /api/, else a redirect to /login (back here after a GET)."""
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": "login required"}, status_code=401)
     target = request.url.path
@@ -35,6 +36,7 @@ async def login_required(request: Request, exc: LoginRequired):
 
 
 async def http_error(request: Request, exc: HTTPException):
+    """JSON under /api/; pages get a short Japanese text for 403 (CSRF) and 404."""
     if request.url.path.startswith("/api/") or exc.status_code not in (403, 404):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
     text = "この操作は受け付けられませんでした（フォームの有効期限切れの可能性があります。ページを再読み込みしてください）" \
