@@ -2,6 +2,12 @@
 
 Reads Rasa's SQL tracker store (`events` table) read-only and keeps its own data (staff accounts,
 sessions, reviews, tags, notes, corrected intents and a derived index of the events) in tables
-prefixed `console_` in the same database. See console/app.py for the web app and
-`python -m console --help` for the command line.
+prefixed `console_` in the same database.
+
+- app.py: `create_app` (settings, middleware, error handlers, routers); middleware.py: headers
+- routes/: one router per resource (auth, dashboard, conversations, corrections, api);
+  deps.py: what they share (settings, engine, staff login, CSRF check, page rendering)
+- queries/: what pages and exports show; events.py: the one walk over Rasa's events;
+  index.py: the derived index; retention.py: purge; db.py: tables; auth.py: accounts, sessions
+- `python -m console --help` (__main__.py): the command line
 """

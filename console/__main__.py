@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from console import auth, db, index, queries
+from console import auth, db, index, queries, retention
 from console.settings import ConfigError, Settings
 
 
@@ -86,7 +86,7 @@ def cmd_purge(args, settings: Settings) -> int:
               file=sys.stderr)
         return 2
     engine = _engine(settings)
-    counts = queries.purge(engine, days, dry_run=args.dry_run)
+    counts = retention.purge(engine, days, dry_run=args.dry_run)
     if not args.dry_run:
         index.sync(engine, settings.tz)
     verb = "削除対象" if args.dry_run else "削除しました"

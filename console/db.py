@@ -1,29 +1,27 @@
 """Database access: Rasa's `events` table (read-only) and the console's own `console_*` tables.
 
 Rasa creates and writes `events` (rasa/core/tracker_store.py, SQLTrackerStore); the console only
-reads it, except `purge`, which deletes whole old conversations. The console's tables live in the
-same database (SQLite file or PostgreSQL) and are created here, never Rasa's.
+reads it, except `purge` (console/retention.py), which deletes whole old conversations. The
+console's tables live in the same database (SQLite file or PostgreSQL) and are created here, never
+Rasa's.
 """
 from __future__ import annotations
 
-from typing import Optional
+import warnings
+from typing import Iterator, List, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-# Rasa's table, described (not created) here: its own metadata object, never `create_all`-ed.
-rasa_metadata = sa.MetaData()
-events = sa.Table(
-    "events",
-    rasa_metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255), nullable=False),
-    sa.Column("type_name", sa.String(255), nullable=False),
-    sa.Column("timestamp", sa.Float),
-    sa.Column("intent_name", sa.String(255)),
-    sa.Column("action_name", sa.String(255)),
-    sa.Column("data", sa.Text),
-)
+with warnings.catch_warnings(record=True):
+    # Loading Rasa's tracker store warns that its legacy declarative_base() will not work with
+    # SQLAlchemy 2.0, and installs Rasa's own warning filters: neither concerns the console, so
+    # both stay inside this block.
+    from rasa.core.tracker_store import SQLTrackerStore
+
+# Rasa's own table object (in Rasa's metadata, which the console never `create_all`s): the same
+# columns Rasa writes, so the console reads exactly what the tracker store stores.
+events: sa.Table = SQLTrackerStore.SQLEvent.__table__
 
 metadata = sa.MetaData()
 
@@ -153,6 +151,12 @@ def init_db(engine: Engine) -> None:
 
         Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
     metadata.create_all(engine)
+
+
+def chunks(sender_ids: List[str], size: int = 500) -> Iterator[List[str]]:
+    """Sender ids in slices short enough for one `IN (...)` list."""
+    for start in range(0, len(sender_ids), size):
+        yield sender_ids[start : start + size]
 
 
 def has_events_table(engine: Engine) -> bool:

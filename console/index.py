@@ -4,15 +4,14 @@ Flags and filters need the JSON in `events.data` (confidence, input channel, ent
 cannot search portably, so the console reads each conversation's events once and keeps what it
 needs, masked, in `console_conversations` / `console_messages`. `sync` compares every sender's
 event count and latest event id with the index and rebuilds the senders that changed (new
-messages, or events deleted by `purge`); it is cheap when nothing changed.
+messages, or events deleted by `purge`); it is cheap when nothing changed. The events are read
+by console/events.py's `walk`, the same walk the transcript uses.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Dict, Iterable, List, Optional
 from zoneinfo import ZoneInfo
@@ -21,24 +20,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from console import db
+from console.events import EMERGENCY_INTENT, HUMAN_INTENT, Message, walk
 from console.masking import mask
 
 INDEX_VERSION = "1"
-FALLBACK_INTENT = "nlu_fallback"
-FALLBACK_ACTIONS = {"action_did_you_mean", "action_default_fallback"}
-EMERGENCY_INTENT = "report_emergency"
-EMERGENCY_ACTION = "action_emergency"
-HUMAN_INTENT = "request_human"
-FEEDBACK_INTENT = "feedback"
-CHANNELS = {"socketio": "web", "line": "line", "slack": "slack", "rest": "rest"}
 
 _lock = threading.Lock()
-
-
-def channel_name(input_channel: Optional[str]) -> str:
-    if not input_channel:
-        return "unknown"
-    return CHANNELS.get(input_channel, input_channel)
 
 
 def conversation_key(sender_id: str) -> str:
@@ -57,124 +44,53 @@ def local_day(ts: Optional[float], tz: ZoneInfo) -> Optional[str]:
     return datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d")
 
 
-def message_confidence(parse_data: Dict) -> Optional[float]:
-    """The highest confidence the classifier gave a real intent for this message.
-
-    For `nlu_fallback` Rasa reports the fallback threshold as the confidence; the classifier's
-    own best guess is in the ranking.
-    """
-    intent = parse_data.get("intent") or {}
-    confidence = intent.get("confidence")
-    if intent.get("name") == FALLBACK_INTENT:
-        ranked = [
-            r.get("confidence")
-            for r in parse_data.get("intent_ranking") or []
-            if r.get("name") != FALLBACK_INTENT and r.get("confidence") is not None
-        ]
-        if ranked:
-            return max(ranked)
-    return confidence
-
-
-@dataclass
-class Message:
-    event_id: int
-    ts: Optional[float]
-    text: str
-    intent: Optional[str]
-    confidence: Optional[float]
-    channel: str
-    entities: List[Dict] = field(default_factory=list)
-    ranking: List[Dict] = field(default_factory=list)
-    fallback: bool = False
-    rating: Optional[str] = None
-
-    @property
-    def is_payload(self) -> bool:
-        return self.text.startswith("/")
-
-
-def parse_user_event(event_id: int, data: Dict, intent_column: Optional[str]) -> Message:
-    parse_data = data.get("parse_data") or {}
-    intent = (parse_data.get("intent") or {}).get("name") or intent_column
-    entities = parse_data.get("entities") or []
-    rating = None
-    if intent == FEEDBACK_INTENT:
-        rating = next((str(e.get("value")) for e in entities if e.get("entity") == "rating"), None)
-    return Message(
-        event_id=event_id,
-        ts=data.get("timestamp"),
-        text=data.get("text") or "",
-        intent=intent,
-        confidence=message_confidence(parse_data),
-        channel=channel_name(data.get("input_channel")),
-        entities=entities,
-        ranking=parse_data.get("intent_ranking") or [],
-        fallback=intent == FALLBACK_INTENT,
-        rating=rating,
-    )
-
-
 def summarize(sender_id: str, rows: Iterable, tz: ZoneInfo):
     """(conversation row, message rows) for one sender's events, ordered by id."""
-    msgs: List[Message] = []
-    emergency_action = False
-    count, max_id, first_ts, last_ts = 0, 0, None, None
-    for row in rows:
-        count += 1
-        max_id = max(max_id, row.id)
-        if row.timestamp is not None:
-            first_ts = row.timestamp if first_ts is None else min(first_ts, row.timestamp)
-            last_ts = row.timestamp if last_ts is None else max(last_ts, row.timestamp)
-        if row.type_name == "user":
-            msgs.append(parse_user_event(row.id, json.loads(row.data or "{}"), row.intent_name))
-        elif row.type_name == "action":
-            if row.action_name in FALLBACK_ACTIONS and msgs:
-                msgs[-1].fallback = True
-            if row.action_name == EMERGENCY_ACTION:
-                emergency_action = True
+    rows = list(rows)
+    conversation = walk(rows)
+    msgs = [step.message for step in conversation.steps if step.kind == "user"]
+    stamps = [row.timestamp for row in rows if row.timestamp is not None]
     typed = [m for m in msgs if not m.is_payload]
     confidences = [m.confidence for m in typed if m.confidence is not None]
     first = typed[0] if typed else (msgs[0] if msgs else None)
-    conversation = dict(
+    summary = dict(
         sender_id=sender_id,
         conv_key=conversation_key(sender_id),
-        first_ts=msgs[0].ts if msgs and msgs[0].ts else first_ts,
-        last_ts=last_ts,
+        first_ts=msgs[0].ts if msgs and msgs[0].ts else min(stamps, default=None),
+        last_ts=max(stamps, default=None),
         channel=msgs[0].channel if msgs else "unknown",
         turns=len(msgs),
         first_question=mask(first.text) if first else "",
         search_text="\n".join(search_form(mask(m.text)) for m in msgs),
-        event_count=count,
-        max_event_id=max_id,
+        event_count=len(rows),
+        max_event_id=max((row.id for row in rows), default=0),
         fell_back=any(m.fallback for m in msgs),
         asked_human=any(m.intent == HUMAN_INTENT for m in msgs),
-        emergency=emergency_action or any(m.intent == EMERGENCY_INTENT for m in msgs),
+        emergency=conversation.emergency_action or any(m.intent == EMERGENCY_INTENT for m in msgs),
         negative_feedback=any(m.rating == "bad" for m in msgs),
         min_confidence=min(confidences) if confidences else None,
     )
-    message_rows = [
-        dict(
-            event_id=m.event_id,
-            sender_id=sender_id,
-            ts=m.ts,
-            day=local_day(m.ts, tz),
-            channel=m.channel,
-            text=mask(m.text),
-            intent=m.intent,
-            confidence=m.confidence,
-            fallback=m.fallback,
-            rating=m.rating,
-            is_payload=m.is_payload,
-        )
-        for m in msgs
-    ]
-    return conversation, message_rows
+    return summary, [_message_row(sender_id, m, tz) for m in msgs]
+
+
+def _message_row(sender_id: str, m: Message, tz: ZoneInfo) -> Dict:
+    return dict(
+        event_id=m.event_id,
+        sender_id=sender_id,
+        ts=m.ts,
+        day=local_day(m.ts, tz),
+        channel=m.channel,
+        text=mask(m.text),
+        intent=m.intent,
+        confidence=m.confidence,
+        fallback=m.fallback,
+        rating=m.rating,
+        is_payload=m.is_payload,
+    )
 
 
 def _delete_senders(conn: Connection, sender_ids: List[str], tables) -> None:
-    for start in range(0, len(sender_ids), 500):
-        chunk = sender_ids[start : start + 500]
+    for chunk in db.chunks(sender_ids):
         for table in tables:
             conn.execute(sa.delete(table).where(table.c.sender_id.in_(chunk)))
 
@@ -246,7 +162,7 @@ def sync(engine: Engine, tz: ZoneInfo, chunk: int = 200) -> int:
             if gone:
                 _delete_senders(conn, gone, (db.conversations, db.messages))
         stale = [s for s, state in current.items() if indexed.get(s) != state]
-        for start in range(0, len(stale), chunk):
+        for senders in db.chunks(stale, chunk):
             with engine.begin() as conn:
-                _rebuild(conn, stale[start : start + chunk], tz)
+                _rebuild(conn, senders, tz)
         return len(stale)

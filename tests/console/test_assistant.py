@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from rasa.shared.nlu.training_data.loading import load_data
 
 from console.masking import mask
-from console import db, index, queries
+from console import db, index, queries, retention
 from tests.console.driven import CONVERSATIONS, SOCKETIO_MESSAGES
 from tests.console.seed import PII_TEXT
 from tests.console.support import copy_of, make_settings
@@ -89,7 +89,7 @@ def test_filters(driven, console):
     assert set(rows_for(engine, driven, intent="report_emergency")) == {"emergency"}
     low = rows_for(engine, driven, low_confidence=True)
     assert all(row.low_confidence for row in low.values())
-    today = queries.datetime.now(settings.tz).date()
+    today = datetime.now(settings.tz).date()
     assert len(rows_for(engine, driven, date_from=today - timedelta(days=1))) == 7
     assert rows_for(engine, driven, date_to=today - timedelta(days=2)) == {}
     attention = set(rows_for(engine, driven, attention=True))
@@ -230,7 +230,7 @@ def test_purge(driven, tmp_path):
             for sender in driven.senders.values():
                 queries.set_review(conn, sender, True, "", "nurse")
                 queries.add_tag(conn, sender, "tag", "nurse")
-        counts = queries.purge(engine, 0, now=cutoff + 0.01)
+        counts = retention.purge(engine, 0, now=cutoff + 0.01)
         assert counts["conversations"] == 3 and counts["events"] > 0
         assert counts["console_reviews"] == 3 and counts["console_tags"] == 3
         index.sync(engine, settings.tz)

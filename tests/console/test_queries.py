@@ -6,13 +6,13 @@ import asyncio
 import csv
 import io
 import time
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from rasa.shared.nlu.training_data.loading import load_data
 
-from console import db, index, queries
+from console import db, index, queries, retention
 from console.index import local_day
 from tests.console.seed import BAD, DID_YOU_MEAN, seed
 from tests.console.support import Conversation, days_ago, make_settings, rasa_store, save
@@ -143,11 +143,11 @@ def test_review_and_attention(env):
 
 def test_date_range(env):
     _, engine, s, _ = env
-    today = queries.datetime.now(TZ).date()
+    today = datetime.now(TZ).date()
     recent = senders_of(engine, date_from=today - timedelta(days=30))
     assert s["old"] not in recent and len(recent) == 8
     assert senders_of(engine, date_to=today - timedelta(days=50)) == {s["old"]}
-    old_day = queries.date.fromisoformat(local_day(days_ago(100), TZ))
+    old_day = date.fromisoformat(local_day(days_ago(100), TZ))
     assert senders_of(engine, date_from=old_day, date_to=old_day) == {s["old"]}
 
 
@@ -356,11 +356,11 @@ def test_purge(env):
         queries.add_tag(conn, s["normal"], "残す", "nurse")
     others_before = [e for e in events_snapshot(engine) if e.sender_id != s["old"]]
 
-    dry = queries.purge(engine, 30, dry_run=True)
+    dry = retention.purge(engine, 30, dry_run=True)
     assert dry["conversations"] == 1 and dry["events"] > 0
     assert len(events_snapshot(engine)) > len(others_before)
 
-    counts = queries.purge(engine, 30)
+    counts = retention.purge(engine, 30)
     assert counts["conversations"] == 1 and counts["events"] == dry["events"]
     assert counts["console_reviews"] == 1 and counts["console_tags"] == 1
     assert counts["console_corrections"] == 1
@@ -373,7 +373,7 @@ def test_purge(env):
     assert s["old"] not in senders_of(engine)
     assert len(senders_of(engine)) == 8
     assert senders_of(engine, tag="残す") == {s["normal"]}
-    assert queries.purge(engine, 30)["conversations"] == 0
+    assert retention.purge(engine, 30)["conversations"] == 0
 
 
 def test_sessions_without_patient_messages_are_not_listed(env):
