@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.choice import emergency_language, emergency_messages
+from console.keys import conversation_url
 from knowledge import knowledge_base
 
 logger = logging.getLogger(__name__)
@@ -21,32 +22,32 @@ SLACK_API_URL = "https://slack.com/api/"
 _ALERTS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="emergency-alert")
 
 
-def alert_staff(sender_id: str, text: str, channel: str) -> None:
-    """Posts the emergency to the staff's Slack channel (SLACK_ALERT_CHANNEL).
+def alert_text(sender_id: str, text: str) -> str:
+    """The alert: the patient's message and the link to the conversation in the console
+    (CONSOLE_PUBLIC_URL; its path alone when unset). Never the sender id: it may be a LINE user id."""
+    link = conversation_url(sender_id, os.environ.get("CONSOLE_PUBLIC_URL"))
+    return f":rotating_light: 緊急の可能性がある相談がありました\n> {text[:500]}\n会話: {link}"
 
-    Only the conversation id and the message are sent; staff open the transcript in the console.
-    A Slack failure never delays or blocks the patient's answer: it is logged.
-    """
-    from slack_sdk import WebClient
+
+def alert_staff(client: Any, channel: str, text: str) -> None:
+    """Posts the alert to the staff's Slack channel (SLACK_ALERT_CHANNEL); a failure is logged."""
     from slack_sdk.errors import SlackApiError
 
-    client = WebClient(
-        token=os.environ["SLACK_BOT_TOKEN"],
-        base_url=os.environ.get("SLACK_API_URL") or SLACK_API_URL,
-        timeout=5,
-    )
     try:
-        client.chat_postMessage(
-            channel=channel,
-            text=f":rotating_light: 緊急の可能性がある相談がありました（会話ID: {sender_id}）\n> {text[:500]}",
-        )
+        client.chat_postMessage(channel=channel, text=text)
     except (SlackApiError, OSError) as error:
         logger.error("emergency alert to Slack failed: %s", error)
 
 
 def send_alert(sender_id: str, text: str, channel: str) -> "Future[None]":
-    """Posts the alert in the background; the future is for tests and shutdown, nobody waits on it."""
-    return _ALERTS.submit(alert_staff, sender_id, text, channel)
+    """Posts the alert in the background, so that a slow Slack never delays the patient's answer (its
+    client waits up to 5 s); the settings are read now, in the action. The future is for tests and
+    shutdown: nobody waits on it."""
+    from slack_sdk import WebClient
+
+    client = WebClient(token=os.environ["SLACK_BOT_TOKEN"],
+                       base_url=os.environ.get("SLACK_API_URL") or SLACK_API_URL, timeout=5)
+    return _ALERTS.submit(alert_staff, client, channel, alert_text(sender_id, text))
 
 
 def alert_channel() -> Optional[str]:

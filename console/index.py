@@ -9,7 +9,6 @@ by console/events.py's `walk`, the same walk the transcript uses.
 """
 from __future__ import annotations
 
-import hashlib
 import threading
 import unicodedata
 from datetime import datetime
@@ -19,6 +18,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from console.keys import conversation_key
+
 from console import db
 from console.events import EMERGENCY_INTENT, HUMAN_INTENT, Message, walk
 from console.masking import mask
@@ -26,11 +27,6 @@ from console.masking import mask
 INDEX_VERSION = "1"
 
 _lock = threading.Lock()
-
-
-def conversation_key(sender_id: str) -> str:
-    """The id used in URLs: the sender id itself may be personal (a LINE user id, a phone)."""
-    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()[:24]
 
 
 def search_form(text: str) -> str:
