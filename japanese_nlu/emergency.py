@@ -980,8 +980,30 @@ TYPOS = [
 _TYPOS = [(re.compile(a), b) for a, b in TYPOS]
 
 
+# English words inside a Japanese message ("faceがswellingして", "vomitingがnon-stop"), read as the Japanese
+# they stand for, so the Japanese lexicon and its checks apply; only in messages that have kana.
+CODE_MIXED = [
+    (r"can'?t breathe|cannot breathe", "息ができない"), (r"short(ness)? of breath|breathless", "息苦しい"),
+    (r"breathing|breath", "息"), (r"chest", "胸"), (r"heart", "心臓"), (r"throat", "喉"), (r"tongue", "舌"),
+    (r"lips?", "唇"), (r"face", "顔"), (r"eyes?", "目"), (r"head", "頭"), (r"arm", "腕"), (r"legs?", "脚"),
+    (r"swelling|swollen|swell|puffy", "腫れ"), (r"rash(es)?|hives", "じんましん"), (r"itchy", "かゆい"),
+    (r"non-?stop", "止まらない"), (r"vomit(ing)?|throwing up|throw up", "嘔吐"),
+    (r"bleeding|blood", "出血"), (r"painful|pain|hurts?", "痛い"), (r"worst", "最悪"), (r"explode(しそう)?", "割れそう"),
+    (r"risks?", "リスク"), (r"anaphylaxis", "アナフィラキシー"), (r"downtime", "ダウンタイム"),
+    (r"dizzy", "めまい"), (r"confused", "混乱して"), (r"pass(ed|ing)? out|faint(ed|ing)?", "気を失い"),
+    (r"droop(ing|y)?", "下が"), (r"slurred", "ろれつが回らない"), (r"speech", "しゃべり"),
+    (r"seizure|convulsions?", "けいれん"), (r"unconscious", "意識がない"), (r"fever", "熱"),
+]
+_CODE_MIXED = [(re.compile(r"(?<![a-z])(" + english + r")(?![a-z])"), japanese) for english, japanese in CODE_MIXED]
+_HAS_KANA = re.compile(r"[\u3040-\u30ff]")
+_LATIN_PHRASE = re.compile(r"[a-z']+(?: [a-z']+){2,}")  # three Latin words in a row: a sentence, not a loanword
+
+
 def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_ASCII_LOWER)
+    if _HAS_KANA.search(text):
+        for english, japanese in _CODE_MIXED:
+            text = english.sub(japanese, text)
     text = re.sub(r"\s+", "", text)  # line breaks too: "胸が\n痛い" must still match
     for typo, fixed in _TYPOS:
         text = typo.sub(fixed, text)
@@ -1768,6 +1790,10 @@ def _foreign_person_named(lang: str, before_it: str, between: str) -> bool:
 def _foreign_findings(text: str) -> Iterator["Finding"]:
     norm = _foreign_normalize(text)
     languages = [lang for lang, scripts in _LANGUAGE_SCRIPT.items() if any(_SCRIPT[s].search(norm) for s in scripts)]
+    # Single English words inside Japanese ("faceがswellingして") are read by the Japanese lexicon
+    # (CODE_MIXED); a sentence in a Latin language beside Japanese ("すみません my wife can't speak") is not.
+    if _HAS_KANA.search(norm) and not _LATIN_PHRASE.search(norm):
+        languages = [lang for lang in languages if "latin" not in _LANGUAGE_SCRIPT[lang]]
     if "zh" in languages and _KANA.search(norm):
         languages.remove("zh")
     if not languages:
@@ -1927,6 +1953,8 @@ _FIRST_PERSON = _compile(FIRST_PERSON)
 _SERIOUS = _compile(SERIOUS)
 _SERIOUS_BEYOND_PAIN = _compile(SERIOUS_BEYOND_PAIN)
 _DANGER = _compile(DANGER)
+_SKIN_AGEING = _compile(
+    r"(肌|はだ)(の)?(はり|つや|弾力|だんりょく|くすみ|きめ)|しわ|たるみ|しみ(?!る)|ほうれい|年齢肌|えいじんぐ|老け|ふけ(て|た|こ)")
 _CHRONIC_CUE = _compile(CHRONIC_CUE)
 _NORMAL_QUESTION = _compile(NORMAL_QUESTION)
 _LOGISTICS = _compile(LOGISTICS)
@@ -2001,6 +2029,9 @@ def _message_veto(folded: str) -> Optional[str]:
         return "fiction"
     if _MENSTRUAL.search(folded) and not _NOT_MENSTRUAL.search(folded) and not _DANGER_NOT_BLOOD.search(folded):
         return "menstrual"
+    # skin ageing, even "sudden": "50代になって急に肌のハリがなくなってきた" is a beauty question
+    if _SKIN_AGEING.search(folded) and not _DANGER.search(_SUDDEN.sub("", folded)):
+        return "efficacy"
     if not _SERIOUS.search(folded):
         if _BENIGN_EFFECT.search(folded):
             return "mild"

@@ -42,6 +42,9 @@ _MARKERS = {
     "desu", "desuka", "masu", "masuka", "masen", "mashita", "kudasai", "nani", "nan", "dou", "doko",
     "itsu", "ikura", "donna", "dore", "tte", "deshou", "desho", "onegai", "shimasu", "arimasu",
     "dekimasu", "imasu", "ka", "wa", "ga", "wo", "kana", "janai", "dekiru", "naru", "shitai", "iku",
+    # casual speech, and what someone in trouble types: "iki ga kurushii kedo", "tasukete"
+    "kedo", "kara", "node", "demo", "chotto", "sugoku", "totemo", "dekinai", "itai", "kurushii",
+    "kurushikute", "tasukete", "teimasu", "shimashita",
 }
 # Particles written with other kana than they sound.
 _PARTICLES = {"wa": "は", "wo": "を", "o": "を", "e": "へ"}

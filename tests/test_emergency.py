@@ -505,3 +505,26 @@ def test_round8_foreign_reports_fire(text):
 
 def test_nepali_in_latin_letters_is_answered_in_nepali():
     assert {f.language for f in findings("Aama behos hunubhayo") if f.reason is None} == {"ne"}
+
+
+@pytest.mark.parametrize("text", [
+    "lipがswollenで、throatもきつい",                 # English words inside Japanese
+    "さっきからchestがpainいです",
+    "母のfaceの左がdroopingしてる",
+    "すみません、I can't breathe",
+])
+def test_english_words_inside_japanese_are_read_by_the_japanese_lexicon(text):
+    assert detect(text), findings(text)
+
+
+@pytest.mark.parametrize("text", [
+    "seizureのriskってありますか?",                   # a risk question, code-mixed
+    "faceのswellingってどのくらいで引きますか",
+])
+def test_code_mixed_questions_keep_the_japanese_checks(text):
+    assert detect(text) is None, findings(text)
+
+
+def test_sudden_skin_ageing_is_a_beauty_question_not_an_emergency():
+    assert analyse("40代で急に肌のツヤがなくなってきました。効果ありますか").veto == "efficacy"
+    assert analyse("急に顔がたるんできて、しゃべりにくい").veto is None  # speech: not only the skin

@@ -256,6 +256,7 @@ def test_ginza_reads_spaced_out_kana_as_unspaced_kana():
     ("dou yatte tsukurimasu ka?", "どう やって つくります か?"),
     ("itai desu ka? chuusha kowai", "いたい です か? ちゅうしゃ こわい"),
     ("hoka no chiryou to issho ni dekimasu ka? stem cell OK?", "ほか の ちりょう と いっしょ に できます か? stem cell OK?"),
+    ("chuusha no ato kara mune ga itai, tasukete", "ちゅうしゃ の あと から むね が いたい, たすけて"),  # casual, in trouble
 ])
 def test_romaji_japanese_is_read_as_kana(typed, read_as):
     assert romaji.read(typed) == read_as
