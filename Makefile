@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev validate train web browser run shell console staff-user export-corrections purge test test-stories bench heldout tune load clean
+.PHONY: help install install-dev lint types validate train web browser run shell console staff-user export-corrections purge test test-stories bench heldout tune load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -76,7 +76,14 @@ export-corrections: install ## corrected intents -> results/console_corrections.
 purge: install ## delete conversations older than CONSOLE_RETENTION_DAYS days (or DAYS=N)
 	$(BIN)/python -m console purge $(if $(DAYS),--older-than-days $(DAYS))
 
-test: install-dev validate train web browser ## everything: validate, train, pytest (actions, server, held-out NLU), rasa test
+lint: install-dev ## ruff: lint and format check (pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install-dev ## mypy on the application packages (not yet clean: not part of make test)
+	$(BIN)/mypy actions channels console japanese_nlu knowledge stores
+
+test: install-dev lint validate train web browser ## everything: lint, validate, train, pytest (actions, server, held-out NLU), rasa test
 	$(BIN)/pytest
 	$(MAKE) test-stories
 

@@ -1,5 +1,6 @@
 """Answering: the topic, guess, page passage or honest "not on the page" that actions.choice picks,
 and the longer "もっと詳しく" answer of the topic the conversation is about."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -18,9 +19,7 @@ class ActionAnswerTopic(Action):
     def name(self) -> Text:
         return "action_answer_topic"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         kb = knowledge_base()
         choice = choose(tracker.latest_message, kb)
         for message in reply(choice, kb):
@@ -38,14 +37,12 @@ class ActionDidYouMean(ActionAnswerTopic):
 
 
 class ActionMoreDetail(Action):
-    """"もっと詳しく": the longer answer of the topic the conversation is about."""
+    """ "もっと詳しく": the longer answer of the topic the conversation is about."""
 
     def name(self) -> Text:
         return "action_more_detail"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         kb = knowledge_base()
         topic = kb.get(tracker.get_slot("last_topic") or "")
         if topic is None:

@@ -19,6 +19,7 @@ In order:
 Every answer from the page ends with its 出典 line; an answer to a message that names a serious
 symptom (not happening now) carries the "call 119" line.
 """
+
 from __future__ import annotations
 
 import re
@@ -110,8 +111,13 @@ def _segment_topics(parse: Dict[str, Any], kb: KnowledgeBase, minimum: float) ->
     return topics
 
 
-def _runners_up(ranking: List[Dict[str, Any]], entities: Dict[str, str], kb: KnowledgeBase,
-                exclude: Optional[Topic] = None, limit: int = 3) -> List[Topic]:
+def _runners_up(
+    ranking: List[Dict[str, Any]],
+    entities: Dict[str, str],
+    kb: KnowledgeBase,
+    exclude: Optional[Topic] = None,
+    limit: int = 3,
+) -> List[Topic]:
     found: List[Topic] = []
     for ranked in ranking:
         if ranked["name"] in (EMERGENCY, "out_of_scope"):
@@ -176,27 +182,39 @@ def choose(parse: Dict[str, Any], kb: KnowledgeBase, thresholds: Thresholds = TH
             return Choice("conversation", response=CONVERSATION_RESPONSES[top["name"]])
         topic = kb.find(top["name"], entities)
         if clearly_ahead and topic:
-            return Choice("guess", topic, alternatives=_runners_up(ranking, entities, kb, exclude=topic, limit=2),
-                          safety_net=safety_net)
+            return Choice(
+                "guess",
+                topic,
+                alternatives=_runners_up(ranking, entities, kb, exclude=topic, limit=2),
+                safety_net=safety_net,
+            )
     if lang not in (language.JAPANESE, None):  # the page is Japanese: nothing to quote for it
         return Choice("not_japanese", language=lang)
     passage = _best_passage(parse, ranking, entities, kb, thresholds)
     if passage:
-        return Choice("passage", passage=passage, alternatives=_runners_up(ranking, entities, kb),
-                      safety_net=safety_net)
+        return Choice(
+            "passage", passage=passage, alternatives=_runners_up(ranking, entities, kb), safety_net=safety_net
+        )
     return Choice("not_covered", safety_net=safety_net)
 
 
-def _best_passage(parse: Dict[str, Any], ranking: List[Dict[str, Any]], entities: Dict[str, str],
-                  kb: KnowledgeBase, thresholds: Thresholds) -> Optional[Dict[str, Any]]:
+def _best_passage(
+    parse: Dict[str, Any],
+    ranking: List[Dict[str, Any]],
+    entities: Dict[str, str],
+    kb: KnowledgeBase,
+    thresholds: Thresholds,
+) -> Optional[Dict[str, Any]]:
     """The page passage to quote: BM25 plus a prior for sections the likely topics cite."""
     prior: Dict[str, float] = {}
     for ranked in ranking[:3]:
         topic = kb.find(ranked["name"], entities)
         for section in topic.sources if topic else ():
             prior[section] = prior.get(section, 0.0) + ranked["confidence"]
-    scored = [(p["score"] + thresholds.passage_prior * prior.get(p["section"], 0.0), p)
-              for p in parse.get("page_passages") or []]
+    scored = [
+        (p["score"] + thresholds.passage_prior * prior.get(p["section"], 0.0), p)
+        for p in parse.get("page_passages") or []
+    ]
     if not scored:
         return None
     score, best = max(scored, key=lambda s: s[0])
@@ -239,8 +257,9 @@ def reply(choice: Choice, kb: KnowledgeBase) -> List[Dict[str, Any]]:
         return [{"text": _safety_net(text, choice, kb), "buttons": _topic_buttons(topic, kb, first)}]
     if choice.kind == "passage":
         passage = choice.passage
-        text = "\n".join([kb.phrase("passage", section=passage["section"]), f"「{passage['text']}」",
-                          kb.phrase("passage_end")])
+        text = "\n".join(
+            [kb.phrase("passage", section=passage["section"]), f"「{passage['text']}」", kb.phrase("passage_end")]
+        )
         return [{"text": _safety_net(text, choice, kb), "buttons": kb.buttons([t.id for t in choice.alternatives])}]
     if choice.kind == "not_covered":
         return [{"text": _safety_net(kb.phrase("not_covered"), choice, kb), "buttons": kb.buttons(kb.menu)}]

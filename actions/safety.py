@@ -1,5 +1,6 @@
 """Emergencies: call 119 / the clinic, before anything else (also in the patient's language),
 and alert the staff on Slack."""
+
 from __future__ import annotations
 
 import logging
@@ -45,8 +46,9 @@ def send_alert(sender_id: str, text: str, channel: str) -> "Future[None]":
     shutdown: nobody waits on it."""
     from slack_sdk import WebClient
 
-    client = WebClient(token=os.environ["SLACK_BOT_TOKEN"],
-                       base_url=os.environ.get("SLACK_API_URL") or SLACK_API_URL, timeout=5)
+    client = WebClient(
+        token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ.get("SLACK_API_URL") or SLACK_API_URL, timeout=5
+    )
     return _ALERTS.submit(alert_staff, client, channel, alert_text(sender_id, text))
 
 
@@ -60,9 +62,7 @@ class ActionEmergency(Action):
     def name(self) -> Text:
         return "action_emergency"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         latest = tracker.latest_message
         text = latest.get("text") or ""
         for message in emergency_messages(emergency_language(latest), knowledge_base()):

@@ -9,6 +9,7 @@ Scoring rules (printed with every table):
   * condition entity F1: micro P/R/F1 over every message of the set, comparing the multiset of
     `condition` values (after synonym mapping) with the annotated canonical values; exact match.
 """
+
 from __future__ import annotations
 
 import collections
@@ -35,8 +36,14 @@ OOS = "out_of_scope"
 FALLBACK = "nlu_fallback"
 NOT_A_TOPIC = {OOS, FALLBACK}
 REQUIRED_NLU_FILES = (
-    "faq", "not_on_page.yml", "conversation.yml", "out_of_scope.yml", "emergency.yml",
-    "lookups.yml", "patterns.yml", "synonyms.yml",
+    "faq",
+    "not_on_page.yml",
+    "conversation.yml",
+    "out_of_scope.yml",
+    "emergency.yml",
+    "lookups.yml",
+    "patterns.yml",
+    "synonyms.yml",
 )
 
 SCORING_NOTE = (
@@ -73,9 +80,7 @@ class Example:
 
 
 def condition_values(entities: Optional[Iterable[Dict]]) -> List[str]:
-    return sorted(
-        str(e.get("value")) for e in (entities or []) if e.get("entity") == "condition"
-    )
+    return sorted(str(e.get("value")) for e in (entities or []) if e.get("entity") == "condition")
 
 
 def examples_from(training_data) -> List[Example]:
@@ -123,9 +128,7 @@ def score(
         sum(t == OOS and p != OOS for t, p in zip(y_true, y_pred)),
     )
     in_scope = [p for g, p in zip(gold, predicted) if g.intent != OOS]
-    p, r, f, s = precision_recall_fscore_support(
-        y_true, y_pred, labels=labels, zero_division=0
-    )
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     per_intent = {
         label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
         for i, label in enumerate(labels)
@@ -147,7 +150,9 @@ def score(
             tp, fp, fn = tp + hit, fp + sum(got.values()) - hit, fn + sum(want.values()) - hit
         c = prf(tp, fp, fn)
         result.update(
-            condition_precision=c["precision"], condition_recall=c["recall"], condition_f1=c["f1"],
+            condition_precision=c["precision"],
+            condition_recall=c["recall"],
+            condition_f1=c["f1"],
             condition_counts={"tp": tp, "fp": fp, "fn": fn},
         )
     return result
@@ -189,8 +194,7 @@ def train_rasa(
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     if nlu is None:
-        args = [RASA, "train", "--config", str(config), "--domain", str(DOMAIN),
-                "--data", str(DATA)]
+        args = [RASA, "train", "--config", str(config), "--domain", str(DOMAIN), "--data", str(DATA)]
     else:
         args = [RASA, "train", "nlu", "--config", str(config), "--nlu", str(nlu)]
     args += ["--out", str(out_dir), "--fixed-model-name", name]
@@ -198,15 +202,13 @@ def train_rasa(
     env = quiet_env(RASA_CACHE_DIRECTORY=str(out_dir / f"{name}.cache"))
     started = time.monotonic()
     with log.open("w") as handle:
-        proc = subprocess.run(args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                              timeout=timeout)
+        proc = subprocess.run(args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, timeout=timeout)
     seconds = time.monotonic() - started
     model = out_dir / f"{name}.tar.gz"
     if proc.returncode != 0 or not model.exists():
         raise RuntimeError(f"training {name} failed ({proc.returncode}):\n{log.read_text()[-4000:]}")
     subprocess.run(["rm", "-rf", str(out_dir / f"{name}.cache")], check=False)
-    return {"model": str(model), "train_seconds": seconds, "model_bytes": model.stat().st_size,
-            "log": str(log)}
+    return {"model": str(model), "train_seconds": seconds, "model_bytes": model.stat().st_size, "log": str(log)}
 
 
 def rss_bytes(pid: int) -> int:
@@ -257,7 +259,10 @@ def action_server(workdir: Path) -> Iterator[str]:
     log = workdir / "actions.log"
     proc = subprocess.Popen(
         [RASA, "run", "actions", "--port", str(port), "--actions", "actions"],
-        cwd=ROOT, env=quiet_env(), stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=quiet_env(),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -277,13 +282,15 @@ class RasaServer:
 
 
 @contextlib.contextmanager
-def rasa_server(model: str, workdir: Path, actions_url: Optional[str], token: str,
-                tracker_store: str = "sqlite") -> Iterator[RasaServer]:
+def rasa_server(
+    model: str, workdir: Path, actions_url: Optional[str], token: str, tracker_store: str = "sqlite"
+) -> Iterator[RasaServer]:
     """`rasa run --enable-api --auth-token` on a free loopback port, REST channel only.
 
     tracker_store "sqlite": a SQLite file in workdir (as the development endpoints.yml);
     "memory": Rasa's in-memory tracker store."""
     import yaml
+
     from tests.stack import free_port
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -298,11 +305,27 @@ def rasa_server(model: str, workdir: Path, actions_url: Optional[str], token: st
     log = workdir / "rasa.log"
     started = time.monotonic()
     proc = subprocess.Popen(
-        [RASA, "run", "--model", model, "--port", str(port), "--interface", "127.0.0.1",
-         "--enable-api", "--auth-token", token,
-         "--endpoints", str(workdir / "endpoints.yml"),
-         "--credentials", str(workdir / "credentials.yml")],
-        cwd=ROOT, env=quiet_env(), stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            RASA,
+            "run",
+            "--model",
+            model,
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+            "--enable-api",
+            "--auth-token",
+            token,
+            "--endpoints",
+            str(workdir / "endpoints.yml"),
+            "--credentials",
+            str(workdir / "credentials.yml"),
+        ],
+        cwd=ROOT,
+        env=quiet_env(),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     try:
         url = f"http://127.0.0.1:{port}"

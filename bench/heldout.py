@@ -17,6 +17,7 @@ Emergency sets (label `emergency` / `not_emergency`): recall and precision of th
 
     .venv/bin/python -m bench.heldout [--model models/current.tar.gz] [--misses]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -106,7 +107,7 @@ def is_right(label: str, got: str, kb, strict: bool = False) -> bool:
     if got == label:
         return True
     if got.startswith("passage:") and not strict and label in kb.topics:
-        return got[len("passage:"):] in kb.topics[label].sources
+        return got[len("passage:") :] in kb.topics[label].sources
     return False
 
 
@@ -136,7 +137,8 @@ def score_topics(rows: Sequence[Row], parses: Sequence[Dict[str, Any]], kb) -> D
         "bare_menu": sum(1 for i in in_scope if choices[i].is_bare_menu) / max(1, len(in_scope)),
         "passages": sum(g.startswith("passage:") for g in got) / len(rows),
         "second_offered": (sum(1 for r, c in seconds if c.second and c.second.id == r.second) / len(seconds))
-        if seconds else None,
+        if seconds
+        else None,
         "misses": [(r.text, r.label, g) for r, g, ok in zip(rows, got, right) if not ok],
     }
 
@@ -152,8 +154,11 @@ def score_emergency(rows: Sequence[Row], parses: Sequence[Dict[str, Any]], kb) -
         "n": len(rows),
         "recall": tp / (tp + fn) if tp + fn else 0.0,
         "precision": tp / (tp + fp) if tp + fp else 0.0,
-        "misses": [(r.text, r.label, "emergency" if f else "no emergency")
-                   for r, f in zip(rows, fired) if (r.label == "emergency") != f],
+        "misses": [
+            (r.text, r.label, "emergency" if f else "no emergency")
+            for r, f in zip(rows, fired)
+            if (r.label == "emergency") != f
+        ],
     }
 
 
@@ -177,16 +182,20 @@ def evaluate(model: Path = MODEL, sets: Optional[List[HeldoutSet]] = None) -> Di
 
 
 def table(results: Dict[str, Dict[str, Any]]) -> str:
-    lines = [f"{'held-out set':<24}{'n':>5}{'acc':>7}{'strict':>8}{'mF1':>7}{'oosP':>7}{'oosR':>7}"
-             f"{'menu%':>7}{'psg%':>6}{'2nd%':>6}{'emR':>7}{'emP':>7}"]
+    lines = [
+        f"{'held-out set':<24}{'n':>5}{'acc':>7}{'strict':>8}{'mF1':>7}{'oosP':>7}{'oosR':>7}"
+        f"{'menu%':>7}{'psg%':>6}{'2nd%':>6}{'emR':>7}{'emP':>7}"
+    ]
     for name, r in results.items():
         if r["kind"] == "emergency":
             lines.append(f"{name:<24}{r['n']:>5}{'':>49}{r['recall']:>7.3f}{r['precision']:>7.3f}")
         else:
             second = f"{r['second_offered']:>6.0%}" if r["second_offered"] is not None else f"{'-':>6}"
-            lines.append(f"{name:<24}{r['n']:>5}{r['accuracy']:>7.3f}{r['strict_accuracy']:>8.3f}"
-                         f"{r['macro_f1']:>7.3f}{r['oos_precision']:>7.3f}{r['oos_recall']:>7.3f}"
-                         f"{r['bare_menu']:>7.1%}{r['passages']:>6.0%}{second}")
+            lines.append(
+                f"{name:<24}{r['n']:>5}{r['accuracy']:>7.3f}{r['strict_accuracy']:>8.3f}"
+                f"{r['macro_f1']:>7.3f}{r['oos_precision']:>7.3f}{r['oos_recall']:>7.3f}"
+                f"{r['bare_menu']:>7.1%}{r['passages']:>6.0%}{second}"
+            )
     return "\n".join(lines)
 
 

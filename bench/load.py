@@ -27,6 +27,7 @@ Targets (reported, not asserted): >= 50 msgs/s and p95 <= 300 ms at 50 conversat
 
 Exit status 1 when a message failed, was lost, or a conversation is out of order.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,10 +60,18 @@ from tests.stack import MODEL, ROOT
 TARGET_RATE = 50.0
 TARGET_P95_MS = 300.0
 FALLBACK_QUESTIONS = [
-    "セクレトーム療法とは何ですか？", "副作用ってありますか？", "リウマチに効きますか",
-    "料金はいくらくらいかかりますか", "点滴って何分くらいかかるの？", "何回くらい通えばいいですか",
-    "培養上清ってどうやって作るんですか", "幹細胞治療との違いは？", "痛みはありますか",
-    "予約はどうすればいいですか", "保険は使えますか", "もっと詳しく",
+    "セクレトーム療法とは何ですか？",
+    "副作用ってありますか？",
+    "リウマチに効きますか",
+    "料金はいくらくらいかかりますか",
+    "点滴って何分くらいかかるの？",
+    "何回くらい通えばいいですか",
+    "培養上清ってどうやって作るんですか",
+    "幹細胞治療との違いは？",
+    "痛みはありますか",
+    "予約はどうすればいいですか",
+    "保険は使えますか",
+    "もっと詳しく",
 ]
 SERVER_ENV = {
     "SANIC_REQUEST_MAX_SIZE": str(1024 * 1024),
@@ -122,8 +131,14 @@ class Result:
 
 
 async def conversation(
-    session: aiohttp.ClientSession, url: str, sender: str, texts: List[str], interval: float,
-    result: Result, unavailable: str, rate_limited: str,
+    session: aiohttp.ClientSession,
+    url: str,
+    sender: str,
+    texts: List[str],
+    interval: float,
+    result: Result,
+    unavailable: str,
+    rate_limited: str,
 ) -> None:
     """A patient: each message after the answer to the previous one; with `interval`, also not
     before its turn (one message every `interval` s, from a random start)."""
@@ -156,8 +171,7 @@ async def conversation(
 def check_store(db: str, plan: Dict[str, List[str]], result: Result) -> None:
     rows = query(
         db,
-        "SELECT sender_id, type_name, data::json->>'text' FROM events "
-        "WHERE type_name IN ('user', 'bot') ORDER BY id",
+        "SELECT sender_id, type_name, data::json->>'text' FROM events WHERE type_name IN ('user', 'bot') ORDER BY id",
     )
     turns: Dict[str, List[tuple]] = {}
     for sender, kind, text in rows:
@@ -167,8 +181,7 @@ def check_store(db: str, plan: Dict[str, List[str]], result: Result) -> None:
         users = [text for kind, text in stored if kind == "user"]
         result.stored_user_events += len(users)
         answered = all(
-            i + 1 < len(stored) and stored[i + 1][0] == "bot"
-            for i, (kind, _) in enumerate(stored) if kind == "user"
+            i + 1 < len(stored) and stored[i + 1][0] == "bot" for i, (kind, _) in enumerate(stored) if kind == "user"
         )
         if users == [t.strip() for t in sent] and answered:
             result.conversations_in_order += 1
@@ -193,23 +206,26 @@ async def drive(url: str, plan: Dict[str, List[str]], pace: float, result: Resul
         timeout=aiohttp.ClientTimeout(total=60), connector=aiohttp.TCPConnector(limit=0)
     ) as session:
         started = time.perf_counter()
-        await asyncio.gather(*(
-            conversation(session, url, sender, texts, interval, result,
-                         guard.unavailable_text, guard.rate_limited_text)
-            for sender, texts in plan.items()
-        ))
+        await asyncio.gather(
+            *(
+                conversation(
+                    session, url, sender, texts, interval, result, guard.unavailable_text, guard.rate_limited_text
+                )
+                for sender, texts in plan.items()
+            )
+        )
         result.seconds = time.perf_counter() - started
 
 
 def failsafe_errors(logs: List[Path]) -> int:
     """Rasa's FailSafeTrackerStore logs a tracker it could not read or write, and carries on
     without it: that turn then has no context, or is not stored."""
-    return sum(log.read_text(errors="replace").count("Error happened when trying to")
-               for log in logs)
+    return sum(log.read_text(errors="replace").count("Error happened when trying to") for log in logs)
 
 
-def run_scenario(servers: int, paces: List[float], conversations: int, messages: int,
-                 model: Path, workdir: Path, rng: random.Random) -> List[Result]:
+def run_scenario(
+    servers: int, paces: List[float], conversations: int, messages: int, model: Path, workdir: Path, rng: random.Random
+) -> List[Result]:
     pool = questions()
     name = "1 server" if servers == 1 else f"{servers} servers + proxy"
     results = []
@@ -217,8 +233,11 @@ def run_scenario(servers: int, paces: List[float], conversations: int, messages:
     with fresh_database("rasa_load") as db:
         print(f"[{name}] database {db}; starting the stack ...", flush=True)
         with start_cluster(
-            workdir / f"servers{servers}", postgres_endpoints(db, lock_prefix=prefix),
-            servers=servers, env=SERVER_ENV, model=model,
+            workdir / f"servers{servers}",
+            postgres_endpoints(db, lock_prefix=prefix),
+            servers=servers,
+            env=SERVER_ENV,
+            model=model,
         ) as cluster:
             asyncio.run(warm_up(cluster.servers))
             # One server: straight to it. Several: through the proxy, which alternates them.
@@ -226,13 +245,13 @@ def run_scenario(servers: int, paces: List[float], conversations: int, messages:
             for pace in paces:
                 mode = f"paced {pace:g}/s" if pace else "max"
                 plan = {
-                    f"load-{servers}-{mode[:3]}-{i:03d}-{uuid.uuid4().hex[:6]}":
-                        [rng.choice(pool) for _ in range(messages)]
+                    f"load-{servers}-{mode[:3]}-{i:03d}-{uuid.uuid4().hex[:6]}": [
+                        rng.choice(pool) for _ in range(messages)
+                    ]
                     for i in range(conversations)
                 }
                 result = Result(f"{name}, {mode}", conversations, conversations * messages)
-                print(f"[{result.scenario}] {conversations} conversations x {messages} messages",
-                      flush=True)
+                print(f"[{result.scenario}] {conversations} conversations x {messages} messages", flush=True)
                 errors_before = failsafe_errors(cluster.logs)
                 asyncio.run(drive(url, plan, pace, result))
                 result.tracker_store_errors = failsafe_errors(cluster.logs) - errors_before
@@ -242,17 +261,38 @@ def run_scenario(servers: int, paces: List[float], conversations: int, messages:
 
 
 def table(results: List[Result]) -> str:
-    head = ["scenario", "msgs", "errors", "msgs/s", "p50 ms", "p95 ms", "p99 ms",
-            "user events stored/expected", "in order", "unavailable", "rate-limited",
-            "tracker store errors"]
+    head = [
+        "scenario",
+        "msgs",
+        "errors",
+        "msgs/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "user events stored/expected",
+        "in order",
+        "unavailable",
+        "rate-limited",
+        "tracker store errors",
+    ]
     rows = [head]
     for r in results:
-        rows.append([
-            r.scenario, str(r.messages), str(r.errors), f"{r.rate:.1f}",
-            f"{r.percentile(50):.0f}", f"{r.percentile(95):.0f}", f"{r.percentile(99):.0f}",
-            f"{r.stored_user_events}/{r.messages}", f"{r.conversations_in_order}/{r.conversations}",
-            str(r.unavailable), str(r.rate_limited), str(r.tracker_store_errors),
-        ])
+        rows.append(
+            [
+                r.scenario,
+                str(r.messages),
+                str(r.errors),
+                f"{r.rate:.1f}",
+                f"{r.percentile(50):.0f}",
+                f"{r.percentile(95):.0f}",
+                f"{r.percentile(99):.0f}",
+                f"{r.stored_user_events}/{r.messages}",
+                f"{r.conversations_in_order}/{r.conversations}",
+                str(r.unavailable),
+                str(r.rate_limited),
+                str(r.tracker_store_errors),
+            ]
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
@@ -269,14 +309,22 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--conversations", type=int, default=50)
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--servers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--pace", type=float, nargs="+", default=[0, 50],
-                        help="messages/s offered by all conversations together; 0: as fast as "
-                             "the answers come (default: 0 and 50)")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        nargs="+",
+        default=[0, 50],
+        help="messages/s offered by all conversations together; 0: as fast as the answers come (default: 0 and 50)",
+    )
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--json", type=Path, default=ROOT / "bench_results" / "load.json")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--workdir", type=Path, default=ROOT / "bench_results" / "load-run",
-                        help="logs and configuration of the servers (kept for inspection)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=ROOT / "bench_results" / "load-run",
+        help="logs and configuration of the servers (kept for inspection)",
+    )
     args = parser.parse_args(argv)
     if not args.model.exists():
         print(f"{args.model} missing: run `make train` first", file=sys.stderr)
@@ -289,24 +337,23 @@ def main(argv: Optional[List[str]] = None) -> int:
     rng = random.Random(args.seed)
     results = []
     for servers in args.servers:
-        results += run_scenario(servers, args.pace, args.conversations, args.messages,
-                                args.model, args.workdir, rng)
+        results += run_scenario(servers, args.pace, args.conversations, args.messages, args.model, args.workdir, rng)
     print()
     print(table(results))
-    print(f"\ntargets: >= {TARGET_RATE:.0f} msgs/s and p95 <= {TARGET_P95_MS:.0f} ms "
-          f"at {args.conversations} concurrent conversations")
+    print(
+        f"\ntargets: >= {TARGET_RATE:.0f} msgs/s and p95 <= {TARGET_P95_MS:.0f} ms "
+        f"at {args.conversations} concurrent conversations"
+    )
     for r in results:
         met = r.rate >= TARGET_RATE and r.percentile(95) <= TARGET_P95_MS
-        print(f"  {r.scenario}: {'met' if met else 'NOT met'} "
-              f"({r.rate:.1f} msgs/s, p95 {r.percentile(95):.0f} ms)")
+        print(f"  {r.scenario}: {'met' if met else 'NOT met'} ({r.rate:.1f} msgs/s, p95 {r.percentile(95):.0f} ms)")
         for sample in r.error_samples:
             print(f"    error: {sample}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps([r.summary() for r in results], ensure_ascii=False, indent=2))
     print(f"\n(details: {args.json}; server logs: {args.workdir})")
     broken = any(
-        r.errors or r.stored_user_events != r.messages or r.conversations_in_order != r.conversations
-        for r in results
+        r.errors or r.stored_user_events != r.messages or r.conversations_in_order != r.conversations for r in results
     )
     return 1 if broken else 0
 

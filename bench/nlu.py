@@ -17,6 +17,7 @@ the server's RSS and its start-to-ready time. Results go to results/bench/ (git-
 
     .venv/bin/python -m bench.nlu [--rows ours,stock,spacy,tfidf] [--workdir DIR --reuse]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,13 +35,28 @@ from typing import Dict, List, Optional
 
 import yaml
 
+from bench.common import (
+    FALLBACK,
+    HELDOUT,
+    NLU_DATA,
+    OOS,
+    OUR_CONFIG,
+    ROOT,
+    SCORING_NOTE,
+    Example,
+    action_server,
+    condition_values,
+    dump_json,
+    latency_summary,
+    load_examples,
+    missing_training_files,
+    rasa_server,
+    rss_bytes,
+    score,
+    train_rasa,
+)
 from bench.heldout import load_sets, score_sets
 from bench.heldout import table as heldout_table
-from bench.common import (
-    DATA, FALLBACK, HELDOUT, NLU_DATA, OOS, OUR_CONFIG, ROOT, SCORING_NOTE, Example, action_server,
-    condition_values, dump_json, latency_summary, load_examples, missing_training_files,
-    rasa_server, rss_bytes, score, train_rasa,
-)
 
 CONFIGS = Path(__file__).resolve().parent / "configs"
 RESULTS = ROOT / "results" / "bench"
@@ -57,10 +73,17 @@ TITLES = {
 }
 TFIDF = {"analyzer": "char_wb", "ngram_range": (1, 4), "sublinear_tf": True, "C": 20.0}
 TARGETS = {
-    "accuracy": (">=", 0.95), "macro_f1": (">=", 0.93), "oos_precision": (">=", 0.90),
-    "oos_recall": (">=", 0.90), "condition_f1": (">=", 0.90), "train_seconds": ("<=", 180),
-    "parse_p50_ms": ("<=", 8), "webhook_p50_ms": ("<=", 20), "webhook_p95_ms": ("<=", 40),
-    "rss_mb": ("<=", 1200), "ready_seconds": ("<=", 15),
+    "accuracy": (">=", 0.95),
+    "macro_f1": (">=", 0.93),
+    "oos_precision": (">=", 0.90),
+    "oos_recall": (">=", 0.90),
+    "condition_f1": (">=", 0.90),
+    "train_seconds": ("<=", 180),
+    "parse_p50_ms": ("<=", 8),
+    "webhook_p50_ms": ("<=", 20),
+    "webhook_p95_ms": ("<=", 40),
+    "rss_mb": ("<=", 1200),
+    "ready_seconds": ("<=", 15),
 }
 
 
@@ -99,8 +122,15 @@ def conversation(heldout: List[Example], n: int) -> List[str]:
     return texts
 
 
-def measure_rasa(row: str, model: Dict, heldout: List[Example], workdir: Path, actions_url: str,
-                 e2e_messages: int, tracker_store: str = "sqlite") -> Dict:
+def measure_rasa(
+    row: str,
+    model: Dict,
+    heldout: List[Example],
+    workdir: Path,
+    actions_url: str,
+    e2e_messages: int,
+    tracker_store: str = "sqlite",
+) -> Dict:
     import requests
 
     token = secrets.token_hex(16)
@@ -109,14 +139,14 @@ def measure_rasa(row: str, model: Dict, heldout: List[Example], workdir: Path, a
         http = requests.Session()
 
         def parse(text: str) -> Dict:
-            response = http.post(f"{server.url}/model/parse", params={"token": token},
-                                 json={"text": text}, timeout=60)
+            response = http.post(f"{server.url}/model/parse", params={"token": token}, json={"text": text}, timeout=60)
             response.raise_for_status()
             return response.json()
 
         def webhook(sender: str, text: str) -> List[Dict]:
-            response = http.post(f"{server.url}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": text}, timeout=60)
+            response = http.post(
+                f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+            )
             response.raise_for_status()
             return response.json()
 
@@ -128,15 +158,17 @@ def measure_rasa(row: str, model: Dict, heldout: List[Example], workdir: Path, a
             data = parse(example.text)
             parse_seconds.append(time.perf_counter() - started)
             ranking = data.get("intent_ranking") or []
-            predictions.append({
-                "text": example.text,
-                "gold": example.intent,
-                "intent": (data.get("intent") or {}).get("name"),
-                "confidence": (data.get("intent") or {}).get("confidence"),
-                "ranking": [(r.get("name"), round(r.get("confidence") or 0, 4)) for r in ranking[:3]],
-                "gold_conditions": example.conditions,
-                "conditions": condition_values(data.get("entities")),
-            })
+            predictions.append(
+                {
+                    "text": example.text,
+                    "gold": example.intent,
+                    "intent": (data.get("intent") or {}).get("name"),
+                    "confidence": (data.get("intent") or {}).get("confidence"),
+                    "ranking": [(r.get("name"), round(r.get("confidence") or 0, 4)) for r in ranking[:3]],
+                    "gold_conditions": example.conditions,
+                    "conditions": condition_values(data.get("entities")),
+                }
+            )
         log(f"{row}: parsed {len(heldout)} held-out messages")
 
         heldout_sets = load_sets()
@@ -171,8 +203,9 @@ def run_tfidf(train: List[Example], heldout: List[Example], workdir: Path) -> Di
 
     started = time.perf_counter()
     model = make_pipeline(
-        TfidfVectorizer(analyzer=TFIDF["analyzer"], ngram_range=TFIDF["ngram_range"],
-                        sublinear_tf=TFIDF["sublinear_tf"]),
+        TfidfVectorizer(
+            analyzer=TFIDF["analyzer"], ngram_range=TFIDF["ngram_range"], sublinear_tf=TFIDF["sublinear_tf"]
+        ),
         LogisticRegression(C=TFIDF["C"], max_iter=5000),
     )
     model.fit([e.text for e in train], [e.intent for e in train])
@@ -190,18 +223,25 @@ def run_tfidf(train: List[Example], heldout: List[Example], workdir: Path) -> Di
         probabilities = model.predict_proba([example.text])[0]
         seconds.append(time.perf_counter() - started)
         best = probabilities.argmax()
-        predictions.append({
-            "text": example.text, "gold": example.intent,
-            "intent": str(model.classes_[best]), "confidence": float(probabilities[best]),
-            "gold_conditions": example.conditions, "conditions": None,
-        })
+        predictions.append(
+            {
+                "text": example.text,
+                "gold": example.intent,
+                "intent": str(model.classes_[best]),
+                "confidence": float(probabilities[best]),
+                "gold_conditions": example.conditions,
+                "conditions": None,
+            }
+        )
 
     def parse(text: str) -> Dict:
         """A Rasa-like parse (intent, ranking; no entities, segments or passages), with the same
         fallback threshold as config.yml, so actions.choice can answer from it."""
         probabilities = model.predict_proba([text])[0]
-        ranking = sorted(({"name": str(c), "confidence": float(p)} for c, p in zip(model.classes_, probabilities)),
-                         key=lambda r: -r["confidence"])
+        ranking = sorted(
+            ({"name": str(c), "confidence": float(p)} for c, p in zip(model.classes_, probabilities)),
+            key=lambda r: -r["confidence"],
+        )
         top = ranking[0]
         confident = top["confidence"] >= 0.5 and top["confidence"] - ranking[1]["confidence"] >= 0.1
         intent = top if confident else {"name": FALLBACK, "confidence": 0.5}
@@ -224,8 +264,7 @@ def run_tfidf(train: List[Example], heldout: List[Example], workdir: Path) -> Di
 def summarize(row: str, result: Dict, heldout: List[Example], leaked: set) -> Dict:
     preds = result["predictions"]
     has_entities = preds[0]["conditions"] is not None
-    scores = score(heldout, [p["intent"] for p in preds],
-                   [p["conditions"] for p in preds] if has_entities else None)
+    scores = score(heldout, [p["intent"] for p in preds], [p["conditions"] for p in preds] if has_entities else None)
     unseen = [(e, p["intent"]) for e, p in zip(heldout, preds) if e.text not in leaked]
     unseen_scores = score([e for e, _ in unseen], [p for _, p in unseen])
     summary = {
@@ -240,10 +279,12 @@ def summarize(row: str, result: Dict, heldout: List[Example], leaked: set) -> Di
         "ready_seconds": result["ready_seconds"],
     }
     if "webhook" in result:
-        summary.update(webhook_p50_ms=result["webhook"]["p50_ms"],
-                       webhook_p95_ms=result["webhook"]["p95_ms"],
-                       webhook_n=result["webhook"]["n"],
-                       rss_mb=result["rss_bytes"] / 2**20)
+        summary.update(
+            webhook_p50_ms=result["webhook"]["p50_ms"],
+            webhook_p95_ms=result["webhook"]["p95_ms"],
+            webhook_n=result["webhook"]["n"],
+            rss_mb=result["rss_bytes"] / 2**20,
+        )
     return {"summary": summary, "per_intent": scores["per_intent"]}
 
 
@@ -275,8 +316,9 @@ def meets(key: str, value) -> str:
     return "ok" if ok else "MISS"
 
 
-def table(summaries: Dict[str, Dict], n_heldout: int, n_oos: int, n_train: int, n_leaked: int,
-          tracker: str = "SQLite") -> str:
+def table(
+    summaries: Dict[str, Dict], n_heldout: int, n_oos: int, n_train: int, n_leaked: int, tracker: str = "SQLite"
+) -> str:
     rows = list(summaries)
     width = 20
     head = f"{'metric':<30}{'target':>9}{'':>6}" + "".join(f"{TITLES[r]:>{width}}" for r in rows)
@@ -293,23 +335,23 @@ def table(summaries: Dict[str, Dict], n_heldout: int, n_oos: int, n_train: int, 
         out.append(f"{label:<30}{target:>9}{meets(key, ours):>6}" + "".join(cells))
     if "ours" in summaries:
         ours = summaries["ours"]["accuracy"]
+
         def cell(r: str, text: str) -> str:
             return f"{('-' if r == 'ours' else text):>{width}}"
 
-        cells = "".join(
-            cell(r, "x{:.3f}".format(ours / max(summaries[r]["accuracy"], 1e-9))) for r in rows
-        )
+        cells = "".join(cell(r, "x{:.3f}".format(ours / max(summaries[r]["accuracy"], 1e-9))) for r in rows)
         out.append(f"{'accuracy ratio ours / row':<30}{'>1':>9}{'':>6}" + cells)
-        cells = "".join(
-            cell(r, "{:+.1f} pt".format(100 * (ours - summaries[r]["accuracy"]))) for r in rows
-        )
+        cells = "".join(cell(r, "{:+.1f} pt".format(100 * (ours - summaries[r]["accuracy"]))) for r in rows)
         out.append(f"{'accuracy ours - row':<30}{'':>9}{'':>6}" + cells)
     out += [
         "-" * len(head),
         f"held-out: {n_heldout} messages ({n_heldout - n_oos} in scope + {n_oos} out_of_scope), "
         f"tests/nlu_heldout.yml; training: {n_train} examples from data/nlu; "
-        + (f"{n_leaked} held-out messages are verbatim in data/nlu too (\"w/o copies\" rows leave "
-           "them out)." if n_leaked else "no held-out message is verbatim in data/nlu."),
+        + (
+            f'{n_leaked} held-out messages are verbatim in data/nlu too ("w/o copies" rows leave them out).'
+            if n_leaked
+            else "no held-out message is verbatim in data/nlu."
+        ),
         "Scoring: " + SCORING_NOTE,
         "Timing: parse = POST /model/parse on `rasa run --enable-api --auth-token` over loopback "
         "(client included), every held-out message after 15 warm-up parses; tfidf row: in-process "
@@ -328,8 +370,8 @@ def plot_confusion(row: str, predictions: List[Dict], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib import font_manager
     import numpy as np
+    from matplotlib import font_manager
 
     names = {f.name for f in font_manager.fontManager.ttflist}
     for family in ("Noto Sans CJK JP", "IPAexGothic", "TakaoGothic"):
@@ -348,14 +390,22 @@ def plot_confusion(row: str, predictions: List[Dict], path: Path) -> None:
     for i in range(len(gold)):
         for j in range(len(cols)):
             if matrix[i, j]:
-                ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=7,
-                        color="white" if shares[i, j] > 0.6 else ("black" if i == j else "firebrick"))
+                ax.text(
+                    j,
+                    i,
+                    str(matrix[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if shares[i, j] > 0.6 else ("black" if i == j else "firebrick"),
+                )
     ax.set_xticks(range(len(cols)), cols, rotation=90, fontsize=8)
     ax.set_yticks(range(len(gold)), gold, fontsize=8)
     ax.set_xlabel("predicted (raw: nlu_fallback shown apart)")
     ax.set_ylabel("held-out label")
-    accuracy = sum(p["gold"] == ("out_of_scope" if p["intent"] in (OOS, FALLBACK) else p["intent"])
-                   for p in predictions) / len(predictions)
+    accuracy = sum(
+        p["gold"] == ("out_of_scope" if p["intent"] in (OOS, FALLBACK) else p["intent"]) for p in predictions
+    ) / len(predictions)
     ax.set_title(f"{TITLES[row]}: held-out confusion (accuracy {accuracy:.3f}) / 混同行列")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -363,44 +413,53 @@ def plot_confusion(row: str, predictions: List[Dict], path: Path) -> None:
 
 
 def per_intent_report(results: Dict[str, Dict], reports: Dict[str, Dict], worst: int = 8) -> str:
-    out = ["# Held-out per-intent report (worst intents first)", "",
-           "Scoring: " + SCORING_NOTE, ""]
+    out = ["# Held-out per-intent report (worst intents first)", "", "Scoring: " + SCORING_NOTE, ""]
     for row, report in reports.items():
         per_intent = report["per_intent"]
         ordered = sorted(per_intent, key=lambda i: (per_intent[i]["f1"], per_intent[i]["recall"]))
         preds = results[row]["predictions"]
-        out += [f"## {TITLES[row]}", "",
-                "| intent | precision | recall | F1 | support | most frequent confusions (gold → predicted) |",
-                "|---|---|---|---|---|---|"]
+        out += [
+            f"## {TITLES[row]}",
+            "",
+            "| intent | precision | recall | F1 | support | most frequent confusions (gold → predicted) |",
+            "|---|---|---|---|---|---|",
+        ]
         for intent in ordered[:worst]:
             s = per_intent[intent]
             wrong = collections.Counter(
-                p["intent"] for p in preds
+                p["intent"]
+                for p in preds
                 if p["gold"] == intent and (OOS if p["intent"] in (OOS, FALLBACK) else p["intent"]) != intent
             )
             stolen = collections.Counter(
-                p["gold"] for p in preds
+                p["gold"]
+                for p in preds
                 if p["gold"] != intent and (OOS if p["intent"] in (OOS, FALLBACK) else p["intent"]) == intent
             )
             confusions = ", ".join(f"→{k} ×{v}" for k, v in wrong.most_common(3))
             if stolen:
                 confusions += "; taken from " + ", ".join(f"{k} ×{v}" for k, v in stolen.most_common(3))
-            out.append(f"| {intent} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | "
-                       f"{s['support']} | {confusions} |")
+            out.append(
+                f"| {intent} | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | "
+                f"{s['support']} | {confusions} |"
+            )
         out.append("")
         if row == "ours":
             out += ["### Our misclassified held-out messages, worst intents first", ""]
             rank = {intent: k for k, intent in enumerate(ordered)}
-            mistakes = [p for p in preds
-                        if p["gold"] != (OOS if p["intent"] in (OOS, FALLBACK) else p["intent"])]
+            mistakes = [p for p in preds if p["gold"] != (OOS if p["intent"] in (OOS, FALLBACK) else p["intent"])]
             for p in sorted(mistakes, key=lambda p: (rank.get(p["gold"], 99), p["text"])):
                 top = ", ".join(f"{n} {c:.2f}" for n, c in p.get("ranking") or [])
                 out.append(f"- [{p['gold']} → {p['intent']}] {p['text']}  (ranking: {top})")
-            entity_errors = [p for p in preds if p["conditions"] is not None
-                             and sorted(p["conditions"]) != sorted(p["gold_conditions"])]
+            entity_errors = [
+                p
+                for p in preds
+                if p["conditions"] is not None and sorted(p["conditions"]) != sorted(p["gold_conditions"])
+            ]
             out += ["", "### Our condition-entity errors", ""]
-            out += [f"- {p['text']}: annotated {p['gold_conditions']}, extracted {p['conditions']}"
-                    for p in entity_errors] or ["- none"]
+            out += [
+                f"- {p['text']}: annotated {p['gold_conditions']}, extracted {p['conditions']}" for p in entity_errors
+            ] or ["- none"]
             out.append("")
     return "\n".join(out)
 
@@ -414,10 +473,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--workdir", type=Path, help="keep models/logs here (default: temp dir)")
     parser.add_argument("--reuse", action="store_true", help="reuse models already in --workdir")
     parser.add_argument("--e2e-messages", type=int, default=40)
-    parser.add_argument("--tracker-store", choices=["sqlite", "memory"], default="sqlite",
-                        help="for the webhook conversation (default: SQLite, as endpoints.yml)")
-    parser.add_argument("--epochs", type=int,
-                        help="smoke test only: override DIET epochs in every Rasa row")
+    parser.add_argument(
+        "--tracker-store",
+        choices=["sqlite", "memory"],
+        default="sqlite",
+        help="for the webhook conversation (default: SQLite, as endpoints.yml)",
+    )
+    parser.add_argument("--epochs", type=int, help="smoke test only: override DIET epochs in every Rasa row")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--train-only", action="store_true", help="train the Rasa rows and stop")
     args = parser.parse_args(argv)
@@ -435,8 +497,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     heldout = load_examples(HELDOUT)
     leaked = sorted({e.text for e in heldout} & {e.text for e in train})
     if leaked:
-        log(f"WARNING: {len(leaked)} held-out messages are also, verbatim, in data/ "
-            f"(listed in results/bench/per_intent.md); accuracy is also given without them")
+        log(
+            f"WARNING: {len(leaked)} held-out messages are also, verbatim, in data/ "
+            f"(listed in results/bench/per_intent.md); accuracy is also given without them"
+        )
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-nlu-"))
     workdir.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -447,8 +511,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         for row in (r for r in rows if r in RASA_ROWS):
             config = materialize_config(row, workdir, args.epochs)
             fingerprint = hashlib.sha1(
-                config.read_bytes()
-                + b"".join(p.read_bytes() for p in sorted(NLU_DATA.rglob("*.yml")))
+                config.read_bytes() + b"".join(p.read_bytes() for p in sorted(NLU_DATA.rglob("*.yml")))
             ).hexdigest()
             saved = workdir / f"{row}.train.json"
             if args.reuse and saved.exists() and (workdir / f"{row}.tar.gz").exists():
@@ -460,8 +523,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             log(f"{row}: training ({RASA_ROWS[row].relative_to(ROOT)})")
             results[row] = {**train_rasa(config, workdir, row), "fingerprint": fingerprint}
             dump_json(workdir / f"{row}.train.json", results[row])
-            log(f"{row}: trained in {results[row]['train_seconds']:.0f}s, "
-                f"{results[row]['model_bytes'] / 2**20:.1f} MB")
+            log(f"{row}: trained in {results[row]['train_seconds']:.0f}s, {results[row]['model_bytes'] / 2**20:.1f} MB")
         if args.train_only:
             log("--train-only: models trained; nothing measured")
             return 0
@@ -470,8 +532,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             with action_server(workdir) as actions_url:
                 for row in served:
                     results[row].update(
-                        measure_rasa(row, results[row], heldout, workdir, actions_url,
-                                     args.e2e_messages, args.tracker_store)
+                        measure_rasa(
+                            row, results[row], heldout, workdir, actions_url, args.e2e_messages, args.tracker_store
+                        )
                     )
         if "tfidf" in rows:
             log("tfidf: training and predicting in-process")
@@ -480,10 +543,18 @@ def main(argv: Optional[List[str]] = None) -> int:
         reports = {row: summarize(row, results[row], heldout, set(leaked)) for row in rows}
         summaries = {row: reports[row]["summary"] for row in rows}
         n_oos = sum(e.intent == OOS for e in heldout)
-        text = table(summaries, len(heldout), n_oos, len(train), len(leaked),
-                     {"sqlite": "SQLite", "memory": "in-memory"}[args.tracker_store])
-        text += "\n\nHeld-out sets of independent authors (tests/heldout/), answered end to end through\n" \
-                "actions.choice (bench/heldout.py explains the scoring):\n"
+        text = table(
+            summaries,
+            len(heldout),
+            n_oos,
+            len(train),
+            len(leaked),
+            {"sqlite": "SQLite", "memory": "in-memory"}[args.tracker_store],
+        )
+        text += (
+            "\n\nHeld-out sets of independent authors (tests/heldout/), answered end to end through\n"
+            "actions.choice (bench/heldout.py explains the scoring):\n"
+        )
         for row in rows:
             if results[row].get("heldout_sets"):
                 text += f"\n{TITLES[row]}\n" + heldout_table(results[row]["heldout_sets"]) + "\n"
@@ -503,15 +574,17 @@ def main(argv: Optional[List[str]] = None) -> int:
             with (args.out / f"predictions_{row}.jsonl").open("w") as handle:
                 for p in results[row]["predictions"]:
                     handle.write(json.dumps(p, ensure_ascii=False) + "\n")
-        dump_json(args.out / "bench.json", {
-            "summaries": summaries,
-            "per_intent": {row: reports[row]["per_intent"] for row in rows},
-            "latency": {row: {k: results[row].get(k) for k in ("parse", "webhook")} for row in rows},
-            "heldout_sets": {row: results[row].get("heldout_sets") for row in rows},
-            "tfidf": {**TFIDF, "ngram_range": list(TFIDF["ngram_range"])},
-        })
-        log(f"wrote {args.out}/: table.txt, per_intent.md, bench.json, "
-            "confusion_<row>.png, predictions_<row>.jsonl")
+        dump_json(
+            args.out / "bench.json",
+            {
+                "summaries": summaries,
+                "per_intent": {row: reports[row]["per_intent"] for row in rows},
+                "latency": {row: {k: results[row].get(k) for k in ("parse", "webhook")} for row in rows},
+                "heldout_sets": {row: results[row].get("heldout_sets") for row in rows},
+                "tfidf": {**TFIDF, "ngram_range": list(TFIDF["ngram_range"])},
+            },
+        )
+        log(f"wrote {args.out}/: table.txt, per_intent.md, bench.json, confusion_<row>.png, predictions_<row>.jsonl")
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -7,6 +7,7 @@ does; any other failure is a 502.
 
     python -m bench.proxy --port 8080 --backend http://127.0.0.1:5005 --backend http://127.0.0.1:5006
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,16 @@ import aiohttp
 from aiohttp import web
 
 HOP_BY_HOP = {
-    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
-    "transfer-encoding", "upgrade", "host", "content-length",
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
 }
 logger = logging.getLogger("bench.proxy")
 

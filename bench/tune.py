@@ -11,6 +11,7 @@ LongMessageGuard and EmergencyOverride as in the pipeline.
 Each variant is trained and evaluated in its own subprocess (`--worker`), with a private empty
 Rasa cache, so training times compare. Results: results/bench/tune.json and tune.txt.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,6 @@ import asyncio
 import copy
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -30,8 +30,20 @@ from typing import Callable, Dict, List, Optional, Tuple
 import yaml
 
 from bench.common import (
-    FALLBACK, NLU_DATA, OOS, OUR_CONFIG, ROOT, SCORING_NOTE, Example, condition_values,
-    dump_json, examples_from, latency_summary, missing_training_files, quiet_env, score,
+    FALLBACK,
+    NLU_DATA,
+    OOS,
+    OUR_CONFIG,
+    ROOT,
+    SCORING_NOTE,
+    Example,
+    condition_values,
+    dump_json,
+    examples_from,
+    latency_summary,
+    missing_training_files,
+    quiet_env,
+    score,
 )
 
 RESULTS = ROOT / "results" / "bench"
@@ -90,8 +102,10 @@ def split_data(seed: int, share: float, workdir: Path) -> Tuple[Path, List[Examp
         if not part.intent_examples:
             synonyms.update(part.entity_synonyms)
     train_data = TrainingData(
-        training_examples=list(train), entity_synonyms=synonyms,
-        regex_features=data.regex_features, lookup_tables=data.lookup_tables,
+        training_examples=list(train),
+        entity_synonyms=synonyms,
+        regex_features=data.regex_features,
+        lookup_tables=data.lookup_tables,
     )
     path = workdir / f"train_seed{seed}.yml"
     path.write_text(train_data.nlu_as_yaml())
@@ -103,8 +117,8 @@ def split_data(seed: int, share: float, workdir: Path) -> Tuple[Path, List[Examp
 
 def worker(config: Path, nlu: Path, val_json: Path, out_json: Path, model_dir: Path) -> None:
     """Trains one variant (rasa.api.train_nlu) and parses the validation texts in-process."""
-    from rasa.model_training import train_nlu
     from rasa.core.agent import Agent
+    from rasa.model_training import train_nlu
 
     from japanese_nlu import MAX_MESSAGE_CHARS
 
@@ -121,22 +135,40 @@ def worker(config: Path, nlu: Path, val_json: Path, out_json: Path, model_dir: P
         started = time.perf_counter()
         data = loop.run_until_complete(agent.parse_message(text))
         seconds.append(time.perf_counter() - started)
-        rows.append({
-            "intent": data["intent"]["name"],
-            "ranking": [(r["name"], r["confidence"]) for r in data.get("intent_ranking") or []
-                        if r["name"] != FALLBACK][:2],
-            "emergency": data["intent"]["name"] == "report_emergency",
-            "too_long": len(text) > MAX_MESSAGE_CHARS,
-            "conditions": condition_values(data.get("entities")),
-            "parse": {k: data.get(k) for k in ("text", "intent", "intent_ranking", "entities",
-                                               "segments", "page_passages", "symptom_mentions")},
-        })
-    out_json.write_text(json.dumps({
-        "train_seconds": train_seconds,
-        "model_bytes": Path(model).stat().st_size,
-        "parse": latency_summary(seconds),
-        "rows": rows,
-    }, ensure_ascii=False))
+        rows.append(
+            {
+                "intent": data["intent"]["name"],
+                "ranking": [
+                    (r["name"], r["confidence"]) for r in data.get("intent_ranking") or [] if r["name"] != FALLBACK
+                ][:2],
+                "emergency": data["intent"]["name"] == "report_emergency",
+                "too_long": len(text) > MAX_MESSAGE_CHARS,
+                "conditions": condition_values(data.get("entities")),
+                "parse": {
+                    k: data.get(k)
+                    for k in (
+                        "text",
+                        "intent",
+                        "intent_ranking",
+                        "entities",
+                        "segments",
+                        "page_passages",
+                        "symptom_mentions",
+                    )
+                },
+            }
+        )
+    out_json.write_text(
+        json.dumps(
+            {
+                "train_seconds": train_seconds,
+                "model_bytes": Path(model).stat().st_size,
+                "parse": latency_summary(seconds),
+                "rows": rows,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 CHOICE_GRID = {
@@ -240,27 +272,34 @@ def simulate(rows: List[Dict], threshold: float, ambiguity: float) -> List[str]:
 
 
 def fmt_row(name: str, s: Dict, extra: str = "") -> str:
-    return (f"{name:<34}{s['accuracy']:>7.3f}{s['macro_f1']:>7.3f}{s['oos_precision']:>7.3f}"
-            f"{s['oos_recall']:>7.3f}{s['fallback_rate_in_scope']:>8.1%}"
-            f"{s.get('condition_f1', float('nan')):>7.3f}{extra}")
+    return (
+        f"{name:<34}{s['accuracy']:>7.3f}{s['macro_f1']:>7.3f}{s['oos_precision']:>7.3f}"
+        f"{s['oos_recall']:>7.3f}{s['fallback_rate_in_scope']:>8.1%}"
+        f"{s.get('condition_f1', float('nan')):>7.3f}{extra}"
+    )
 
 
-HEADER = (f"{'variant':<34}{'acc':>7}{'mF1':>7}{'oosP':>7}{'oosR':>7}{'fb%':>8}{'condF1':>7}")
+HEADER = f"{'variant':<34}{'acc':>7}{'mF1':>7}{'oosP':>7}{'oosR':>7}{'fb%':>8}{'condF1':>7}"
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", default=",".join(VARIANTS),
-                        help="comma-separated; combine changes with '+', e.g. char_2_4+epochs_50")
+    parser.add_argument(
+        "--variants",
+        default=",".join(VARIANTS),
+        help="comma-separated; combine changes with '+', e.g. char_2_4+epochs_50",
+    )
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--share", type=float, default=0.2, help="validation share")
     parser.add_argument("--workdir", type=Path)
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse variant results already in --workdir (same split seed)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse variant results already in --workdir (same split seed)"
+    )
     parser.add_argument("--worker", nargs=5, metavar=("CONFIG", "NLU", "VAL", "OUT", "MODELDIR"))
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--report-only", action="store_true",
-                        help="print the report of the runs saved in --out/tune.json")
+    parser.add_argument(
+        "--report-only", action="store_true", help="print the report of the runs saved in --out/tune.json"
+    )
     args = parser.parse_args(argv)
     if args.report_only:
         saved = json.loads((args.out / "tune.json").read_text())
@@ -288,22 +327,24 @@ def main(argv: Optional[List[str]] = None) -> int:
     fallback = _component(base["pipeline"], "FallbackClassifier")
     current = (fallback.get("threshold", 0.3), fallback.get("ambiguity_threshold", 0.1))
 
-    results: Dict = {"seeds": seeds, "share": args.share, "current_fallback": current,
-                     "variants": {}}
+    results: Dict = {"seeds": seeds, "share": args.share, "current_fallback": current, "variants": {}}
     tune_json = args.out / "tune.json"
     try:
         for seed in seeds:
             nlu, val = split_data(seed, args.share, workdir)
             val_json = workdir / f"val_seed{seed}.json"
             val_json.write_text(json.dumps([e.text for e in val], ensure_ascii=False))
-            print(f"seed {seed}: {sum(1 for _ in open(nlu))} lines of training data, "
-                  f"{len(val)} validation examples", flush=True)
+            print(
+                f"seed {seed}: {sum(1 for _ in open(nlu))} lines of training data, {len(val)} validation examples",
+                flush=True,
+            )
             for name in variants:
                 pipeline = variant_config(name, base)
                 # Results are keyed by the variant's pipeline and the training split: --reuse never
                 # mixes up configs or data when config.yml or data/ change between runs.
-                key = hashlib.sha1(yaml.safe_dump(pipeline["pipeline"], sort_keys=True).encode()
-                                   + nlu.read_bytes()).hexdigest()[:8]
+                key = hashlib.sha1(
+                    yaml.safe_dump(pipeline["pipeline"], sort_keys=True).encode() + nlu.read_bytes()
+                ).hexdigest()[:8]
                 config = workdir / f"{name}.{key}.config.yml"
                 config.write_text(yaml.safe_dump(pipeline, allow_unicode=True, sort_keys=False))
                 out = workdir / f"{name}.{key}.seed{seed}.json"
@@ -313,9 +354,21 @@ def main(argv: Optional[List[str]] = None) -> int:
                     log = workdir / f"{name}.{key}.seed{seed}.log"
                     with log.open("w") as handle:
                         proc = subprocess.run(
-                            [sys.executable, "-m", "bench.tune", "--worker", str(config), str(nlu),
-                             str(val_json), str(out), str(model_dir)],
-                            cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, timeout=3600,
+                            [
+                                sys.executable,
+                                "-m",
+                                "bench.tune",
+                                "--worker",
+                                str(config),
+                                str(nlu),
+                                str(val_json),
+                                str(out),
+                                str(model_dir),
+                            ],
+                            cwd=ROOT,
+                            stdout=handle,
+                            stderr=subprocess.STDOUT,
+                            timeout=3600,
                             env=quiet_env(RASA_CACHE_DIRECTORY=str(workdir / f"cache.{name}.{seed}")),
                         )
                     shutil.rmtree(workdir / f"cache.{name}.{seed}", ignore_errors=True)
@@ -334,22 +387,34 @@ def main(argv: Optional[List[str]] = None) -> int:
                 cfg_threshold = variant_config(name, base)
                 fb = _component(cfg_threshold["pipeline"], "FallbackClassifier")
                 key = f"{fb.get('threshold', 0.3)}/{fb.get('ambiguity_threshold', 0.1)}"
-                actual = score(val, [r["intent"] for r in run["rows"]],
-                               [r["conditions"] for r in run["rows"]])
+                actual = score(val, [r["intent"] for r in run["rows"]], [r["conditions"] for r in run["rows"]])
                 actual.pop("per_intent")
-                entry = results["variants"].setdefault(name, {"description": " + ".join(
-                    VARIANTS[p][0] for p in name.split("+")), "runs": {},
-                    "pipeline": pipeline["pipeline"]})
+                entry = results["variants"].setdefault(
+                    name,
+                    {
+                        "description": " + ".join(VARIANTS[p][0] for p in name.split("+")),
+                        "runs": {},
+                        "pipeline": pipeline["pipeline"],
+                    },
+                )
                 entry["runs"][str(seed)] = {
-                    "actual": actual, "grid": grid, "choice": choice_sweep(run["rows"], val),
+                    "actual": actual,
+                    "grid": grid,
+                    "choice": choice_sweep(run["rows"], val),
                     "train_seconds": run["train_seconds"],
-                    "parse_p50_ms": run["parse"]["p50_ms"], "model_bytes": run["model_bytes"],
+                    "parse_p50_ms": run["parse"]["p50_ms"],
+                    "model_bytes": run["model_bytes"],
                     "wall_seconds": time.monotonic() - started,
                     "simulation_matches": grid.get(key, {}).get("accuracy") == actual["accuracy"],
                 }
-                print(fmt_row(f"  {name} (seed {seed})", actual,
-                              f"  train {run['train_seconds']:.0f}s parse {run['parse']['p50_ms']:.1f}ms"),
-                      flush=True)
+                print(
+                    fmt_row(
+                        f"  {name} (seed {seed})",
+                        actual,
+                        f"  train {run['train_seconds']:.0f}s parse {run['parse']['p50_ms']:.1f}ms",
+                    ),
+                    flush=True,
+                )
                 dump_json(tune_json, results)
     finally:
         if args.workdir is None:
@@ -372,63 +437,98 @@ def _delta(runs: Dict, base_runs: Dict) -> str:
     common = [seed for seed in runs if seed in base_runs]
     if not common:
         return "-"
-    diff = sum(runs[s]["actual"]["accuracy"] - base_runs[s]["actual"]["accuracy"]
-               for s in common) / len(common)
+    diff = sum(runs[s]["actual"]["accuracy"] - base_runs[s]["actual"]["accuracy"] for s in common) / len(common)
     return f"{100 * diff:+.1f} pt"
 
 
 def report(results: Dict, current: Tuple[float, float]) -> str:
     key = f"{current[0]}/{current[1]}"
-    lines = [f"Validation: stratified {results['share']:.0%} of data/nlu per split; "
-             f"means over the split seeds each variant ran on (column seeds). Never the held-out set.",
-             f"A. Variants at the current fallback thresholds ({key}):", "",
-             HEADER + f"{'train s':>9}{'parse ms':>9}{'seeds':>7}{'Δacc vs base':>14}"]
+    lines = [
+        f"Validation: stratified {results['share']:.0%} of data/nlu per split; "
+        f"means over the split seeds each variant ran on (column seeds). Never the held-out set.",
+        f"A. Variants at the current fallback thresholds ({key}):",
+        "",
+        HEADER + f"{'train s':>9}{'parse ms':>9}{'seeds':>7}{'Δacc vs base':>14}",
+    ]
     base_runs = results["variants"].get("base", {}).get("runs", {})
     for name, entry in results["variants"].items():
         runs = entry["runs"]
-        mean = {k: _mean(runs, lambda r, k=k: r["actual"].get(k, float("nan")))
-                for k in ("accuracy", "macro_f1", "oos_precision", "oos_recall",
-                          "fallback_rate_in_scope", "condition_f1")}
-        lines.append(fmt_row(name, mean, f"{_mean(runs, lambda r: r['train_seconds']):>9.0f}"
-                                         f"{_mean(runs, lambda r: r['parse_p50_ms']):>9.1f}"
-                                         f"{','.join(runs):>7}"
-                                         f"{_delta(runs, base_runs):>14}"))
-    lines += ["", "B. Fallback threshold / ambiguity_threshold sweep on each variant's rankings "
-              "(best 3 by accuracy with OOS precision and recall >= 0.90, else by accuracy):", ""]
+        mean = {
+            k: _mean(runs, lambda r, k=k: r["actual"].get(k, float("nan")))
+            for k in ("accuracy", "macro_f1", "oos_precision", "oos_recall", "fallback_rate_in_scope", "condition_f1")
+        }
+        lines.append(
+            fmt_row(
+                name,
+                mean,
+                f"{_mean(runs, lambda r: r['train_seconds']):>9.0f}"
+                f"{_mean(runs, lambda r: r['parse_p50_ms']):>9.1f}"
+                f"{','.join(runs):>7}"
+                f"{_delta(runs, base_runs):>14}",
+            )
+        )
+    lines += [
+        "",
+        "B. Fallback threshold / ambiguity_threshold sweep on each variant's rankings "
+        "(best 3 by accuracy with OOS precision and recall >= 0.90, else by accuracy):",
+        "",
+    ]
     lines.append(HEADER.replace("variant", "variant @ threshold/ambiguity"))
     for name, entry in results["variants"].items():
         runs = entry["runs"]
         keys = next(iter(runs.values()))["grid"].keys()
         means = {
-            k: {m: _mean(runs, lambda r, k=k, m=m: r["grid"][k][m])
-                for m in ("accuracy", "macro_f1", "oos_precision", "oos_recall",
-                          "fallback_rate_in_scope", "condition_f1")}
+            k: {
+                m: _mean(runs, lambda r, k=k, m=m: r["grid"][k][m])
+                for m in (
+                    "accuracy",
+                    "macro_f1",
+                    "oos_precision",
+                    "oos_recall",
+                    "fallback_rate_in_scope",
+                    "condition_f1",
+                )
+            }
             for k in keys
         }
         good = [k for k in keys if means[k]["oos_precision"] >= 0.9 and means[k]["oos_recall"] >= 0.9]
         ranked = sorted(good or keys, key=lambda k: (-means[k]["accuracy"], -means[k]["macro_f1"]))
         for k in ranked[:3]:
             lines.append(fmt_row(f"{name} @ {k}", means[k]))
-    lines += ["", "C. Answer choice (actions.choice): fallback threshold/ambiguity, guess_confidence/"
-              "guess_margin/passage_score/passage_prior, "
-              "best 5 by accuracy with OOS precision and recall "
-              ">= 0.90 (else by accuracy); a passage counts as right when its section is a source of "
-              "the expected topic:", "",
-              f"{'variant @ thresholds':<40}{'acc':>7}{'oosP':>7}{'oosR':>7}{'passage%':>10}"]
+    lines += [
+        "",
+        "C. Answer choice (actions.choice): fallback threshold/ambiguity, guess_confidence/"
+        "guess_margin/passage_score/passage_prior, "
+        "best 5 by accuracy with OOS precision and recall "
+        ">= 0.90 (else by accuracy); a passage counts as right when its section is a source of "
+        "the expected topic:",
+        "",
+        f"{'variant @ thresholds':<40}{'acc':>7}{'oosP':>7}{'oosR':>7}{'passage%':>10}",
+    ]
     for name, entry in results["variants"].items():
         runs = [r for r in entry["runs"].values() if "choice" in r]
         if not runs:
             continue
         keys = runs[0]["choice"].keys()
-        means = {k: {m: sum(r["choice"][k][m] for r in runs) / len(runs)
-                     for m in ("accuracy", "oos_precision", "oos_recall", "passage_share")} for k in keys}
+        means = {
+            k: {
+                m: sum(r["choice"][k][m] for r in runs) / len(runs)
+                for m in ("accuracy", "oos_precision", "oos_recall", "passage_share")
+            }
+            for k in keys
+        }
         good = [k for k in keys if means[k]["oos_precision"] >= 0.9 and means[k]["oos_recall"] >= 0.9]
         for k in sorted(good or keys, key=lambda k: -means[k]["accuracy"])[:5]:
             m = means[k]
-            lines.append(f"{name + ' @ ' + k:<40}{m['accuracy']:>7.3f}{m['oos_precision']:>7.3f}"
-                         f"{m['oos_recall']:>7.3f}{m['passage_share']:>10.1%}")
-    lines += ["", "Scoring: " + SCORING_NOTE,
-              "Timing: in-process train_nlu and Agent.parse_message; shared 2-core machine, noisy."]
+            lines.append(
+                f"{name + ' @ ' + k:<40}{m['accuracy']:>7.3f}{m['oos_precision']:>7.3f}"
+                f"{m['oos_recall']:>7.3f}{m['passage_share']:>10.1%}"
+            )
+    lines += [
+        "",
+        "Scoring: " + SCORING_NOTE,
+        "Timing: in-process train_nlu and Agent.parse_message; shared 2-core machine, noisy.",
+    ]
     return "\n".join(lines)
 
 

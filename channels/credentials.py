@@ -15,6 +15,7 @@ file), so no secret is ever written to disk. It prints which channels are on, e.
 
     channels on: rest, socketio, line; off: slack (set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)
 """
+
 from __future__ import annotations
 
 import os
@@ -88,9 +89,7 @@ def active_credentials(
 def summary(on: List[str], off: Dict[str, List[str]]) -> str:
     text = "channels on: " + (", ".join(on) or "none")
     if off:
-        text += "; off: " + ", ".join(
-            f"{name} (set {', '.join(variables)})" for name, variables in off.items()
-        )
+        text += "; off: " + ", ".join(f"{name} (set {', '.join(variables)})" for name, variables in off.items())
     return text
 
 
@@ -111,8 +110,7 @@ def write_active(source: Path, target: Path, env: Mapping[str, str] = os.environ
 
 def main(argv: List[str]) -> int:
     if len(argv) != 2:
-        print("usage: python -m channels.credentials credentials.yml var/credentials.yml",
-              file=sys.stderr)
+        print("usage: python -m channels.credentials credentials.yml var/credentials.yml", file=sys.stderr)
         return 2
     print(write_active(Path(argv[0]), Path(argv[1])))
     return 0

@@ -6,6 +6,7 @@ enough for a single Rasa server) and, when a Redis URL is given, in Redis too (`
 so that several Rasa servers behind one webhook URL answer a redelivered event once. If Redis
 cannot be reached the in-memory answer is used and a warning is logged.
 """
+
 from __future__ import annotations
 
 import logging
@@ -75,9 +76,7 @@ class EventDeduplicator:
         if self._redis is None:
             import redis.asyncio
 
-            self._redis = redis.asyncio.from_url(
-                self.redis_url, socket_timeout=2, socket_connect_timeout=2
-            )
+            self._redis = redis.asyncio.from_url(self.redis_url, socket_timeout=2, socket_connect_timeout=2)
         return self._redis
 
     async def first_time(self, event_id: str) -> bool:

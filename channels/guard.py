@@ -27,6 +27,7 @@ Making a Guard also installs channels/speedups.py (a Rasa 3.6 hot-path fix, ~2x 
 Every reply here is written for patients; the clinic's contact details come from clinic.yml and
 the CLINIC_* environment variables (knowledge.load_clinic), as in the answers.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,8 +40,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from knowledge import load_clinic
 from channels import speedups
+from knowledge import load_clinic
 
 logger = logging.getLogger(__name__)
 
@@ -64,12 +65,10 @@ UNAVAILABLE_TEXT = (
     "息が苦しい、胸が痛いなど体調に急な変化があるときは、ためらわずに119番へ電話してください。"
 )
 NOT_TEXT_TEXT = (
-    "申し訳ありません、メッセージを読み取れませんでした。"
-    "ご質問を文章（テキスト）で、もう一度お送りください。"
+    "申し訳ありません、メッセージを読み取れませんでした。ご質問を文章（テキスト）で、もう一度お送りください。"
 )
 TOO_LARGE_TEXT = (
-    "申し訳ありません、メッセージが長すぎるため受け付けられませんでした。"
-    "いくつかに分けて、短めにお送りください。"
+    "申し訳ありません、メッセージが長すぎるため受け付けられませんでした。いくつかに分けて、短めにお送りください。"
 )
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -194,9 +193,7 @@ class RedisBuckets:
         if self._script is None:
             import redis.asyncio
 
-            self._client = redis.asyncio.from_url(
-                self.url, socket_timeout=0.5, socket_connect_timeout=0.5
-            )
+            self._client = redis.asyncio.from_url(self.url, socket_timeout=0.5, socket_connect_timeout=0.5)
             self._script = self._client.register_script(_REDIS_TAKE)
         return self._script
 
@@ -230,9 +227,7 @@ class Guard:
         if messages > 0 and window_seconds > 0:
             rate = messages / window_seconds
             self.buckets = (
-                RedisBuckets(redis_url, messages, rate, window_seconds)
-                if redis_url
-                else MemoryBuckets(messages, rate)
+                RedisBuckets(redis_url, messages, rate, window_seconds) if redis_url else MemoryBuckets(messages, rate)
             )
         clinic = clinic if clinic is not None else load_clinic()
         self.rate_limited_text = RATE_LIMITED_TEXT.format_map(clinic)
@@ -244,9 +239,7 @@ class Guard:
         RATE_LIMIT_REDIS_URL, ANSWER_TIMEOUT_SECONDS."""
         return cls(
             messages=env_number("RATE_LIMIT_MESSAGES", DEFAULT_RATE_LIMIT_MESSAGES),
-            window_seconds=env_number(
-                "RATE_LIMIT_WINDOW_SECONDS", DEFAULT_RATE_LIMIT_WINDOW_SECONDS
-            ),
+            window_seconds=env_number("RATE_LIMIT_WINDOW_SECONDS", DEFAULT_RATE_LIMIT_WINDOW_SECONDS),
             redis_url=os.environ.get("RATE_LIMIT_REDIS_URL") or None,
             answer_timeout=env_number("ANSWER_TIMEOUT_SECONDS", DEFAULT_ANSWER_TIMEOUT_SECONDS),
         )

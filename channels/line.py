@@ -32,6 +32,7 @@ channel in standby mode are not answered.
 
 The sender id is the LINE userId (for a group or room: the groupId / roomId).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -89,11 +90,7 @@ class LineCollectingOutputChannel(CollectingOutputChannel):
 
 def conversation_id(source: Any) -> Optional[str]:
     """userId for one-to-one chats; groupId / roomId for groups and rooms."""
-    return (
-        getattr(source, "group_id", None)
-        or getattr(source, "room_id", None)
-        or getattr(source, "user_id", None)
-    )
+    return getattr(source, "group_id", None) or getattr(source, "room_id", None) or getattr(source, "user_id", None)
 
 
 class LineInput(InputChannel):
@@ -219,9 +216,7 @@ class LineInput(InputChannel):
             }
         }
 
-    async def handle_event(
-        self, event: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> None:
+    async def handle_event(self, event: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         event_id = getattr(event, "webhook_event_id", None)
         redelivery = bool(getattr(getattr(event, "delivery_context", None), "is_redelivery", False))
         if event_id and not await self.dedup.first_time(event_id):
@@ -259,15 +254,11 @@ class LineInput(InputChannel):
             logger.warning("Rasa gave no answer to LINE sender %s", sender)
         await self.reply(reply_token, messages)
 
-    async def handle_events(
-        self, events: List[Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> None:
+    async def handle_events(self, events: List[Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         """Each conversation's events in order; different conversations side by side."""
         by_conversation: Dict[Optional[str], List[Any]] = {}
         for event in events:
-            by_conversation.setdefault(conversation_id(getattr(event, "source", None)), []).append(
-                event
-            )
+            by_conversation.setdefault(conversation_id(getattr(event, "source", None)), []).append(event)
 
         async def run(conversation_events: List[Any]) -> None:
             for event in conversation_events:

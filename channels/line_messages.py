@@ -14,6 +14,7 @@ combining marks, flags).
 Quick replies are shown by LINE only on the last message of a reply, so every button of the
 bot's messages becomes a quick-reply item of the last message.
 """
+
 from __future__ import annotations
 
 import logging
@@ -154,9 +155,7 @@ def truncate(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
     return head + ellipsis
 
 
-def quick_reply_buttons(
-    buttons: Iterable[Dict[str, Any]], limit: int = MAX_QUICK_REPLIES
-) -> List[QuickReplyButton]:
+def quick_reply_buttons(buttons: Iterable[Dict[str, Any]], limit: int = MAX_QUICK_REPLIES) -> List[QuickReplyButton]:
     """Rasa buttons ({"title", "payload"}) as LINE quick-reply items with postback actions.
 
     The payload becomes the postback data (sent back to Rasa as the user's message when tapped),
@@ -236,8 +235,7 @@ def _pack(parts: List[Dict[str, str]], max_messages: int, limit: int) -> List[Di
         return packed
     head, rest = packed[: max_messages - 1], packed[max_messages - 1 :]
     logger.warning("bot answer too long for one LINE reply, the end is cut")
-    return head + [{"type": "text", "text": truncate_text(
-        "\n\n".join(_as_text(p) for p in rest), limit)}]
+    return head + [{"type": "text", "text": truncate_text("\n\n".join(_as_text(p) for p in rest), limit)}]
 
 
 def truncate_text(text: str, limit: int = MAX_TEXT) -> str:
@@ -273,9 +271,7 @@ def build_reply(
         qr = quick_reply if index == len(parts) - 1 else None
         if part["type"] == "image":
             result.append(
-                ImageSendMessage(
-                    original_content_url=part["url"], preview_image_url=part["url"], quick_reply=qr
-                )
+                ImageSendMessage(original_content_url=part["url"], preview_image_url=part["url"], quick_reply=qr)
             )
         else:
             result.append(TextSendMessage(text=part["text"], quick_reply=qr))

@@ -22,6 +22,7 @@ default, for every route): set SANIC_REQUEST_MAX_SIZE (e.g. 1048576) in the serv
 so larger bodies are refused (413, Sanic's plain-text page) before they are read; keep it above
 REST_MAX_BODY_BYTES so REST clients get the polite 413 from here.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -81,13 +82,10 @@ class RestInput(RasaRestInput):
     def __init__(self, guard: Optional[Guard] = None, max_body: Optional[int] = None) -> None:
         self.guard = guard or Guard.from_env()
         self.max_body = (
-            max_body if max_body is not None
-            else int(env_number("REST_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES))
+            max_body if max_body is not None else int(env_number("REST_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES))
         )
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[None]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         on_new_message = self.guard.wrap(on_new_message)
         webhook = Blueprint("guarded_rest_webhook", __name__)
 
@@ -99,9 +97,7 @@ class RestInput(RasaRestInput):
         async def receive(request: Request) -> Union[ResponseStream, HTTPResponse]:
             body = request.body or b""
             if len(body) > self.max_body:
-                return polite_error(
-                    413, "too_large", f"the body is larger than {self.max_body} bytes", TOO_LARGE_TEXT
-                )
+                return polite_error(413, "too_large", f"the body is larger than {self.max_body} bytes", TOO_LARGE_TEXT)
             try:
                 payload = json.loads(body)
             except (ValueError, UnicodeDecodeError, RecursionError):
@@ -123,9 +119,7 @@ class RestInput(RasaRestInput):
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
-                    UserMessage(
-                        text, collector, sender_id, input_channel=input_channel, metadata=metadata
-                    )
+                    UserMessage(text, collector, sender_id, input_channel=input_channel, metadata=metadata)
                 )
             except asyncio.CancelledError:
                 logger.error("REST message of %r timed out", sender_id)

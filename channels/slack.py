@@ -33,6 +33,7 @@ Why a subclass:
    apps with granular bot tokens (all apps created today) with "invalid_arguments" in some
    cases. Ours leaves it out: the bot posts as itself.
 """
+
 from __future__ import annotations
 
 import json
@@ -95,9 +96,7 @@ class SlackInput(RasaSlackInput):
         )
         return channel
 
-    def get_output_channel(
-        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
-    ) -> OutputChannel:
+    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
         channel = channel or self.slack_channel
         return SlackBot(self.slack_token, channel, thread_id, self.proxy)
 

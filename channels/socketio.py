@@ -16,6 +16,7 @@ Two handlers of Rasa 3.6's channel are replaced:
   nothing); event data that is not an object, or has no usable session id, is ignored with a
   warning, as Rasa ignores a message without a session id.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,9 +75,7 @@ class SocketIOInput(RasaSocketIOInput):
                 await output_channel.send_text_message(sender_id, NOT_TEXT_TEXT)
                 return
             await on_new_message(
-                UserMessage(
-                    text, output_channel, sender_id, input_channel=self.name(), metadata=metadata
-                )
+                UserMessage(text, output_channel, sender_id, input_channel=self.name(), metadata=metadata)
             )
 
         return blueprint

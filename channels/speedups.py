@@ -8,6 +8,7 @@ costs (profiled: 101 ms -> 47 ms median per message with this fix, PostgreSQL tr
 validator built once: same schema, same `ValidationError` (jsonschema's best match, with Rasa's
 hint appended), same result. Installed only on the Rasa version it was written for.
 """
+
 from __future__ import annotations
 
 import logging
@@ -53,8 +54,7 @@ def install() -> bool:
     if RemoteAction._validate_action_result is _validate_action_result:
         return True
     if not rasa.__version__.startswith(FOR_RASA):
-        logger.info("speedups not installed: written for Rasa %s*, this is %s",
-                    FOR_RASA, rasa.__version__)
+        logger.info("speedups not installed: written for Rasa %s*, this is %s", FOR_RASA, rasa.__version__)
         return False
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     return True

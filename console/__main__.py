@@ -1,4 +1,5 @@
 """Command line: python -m console {serve,create-user,delete-user,list-users,export-corrections,purge}."""
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,7 @@ def cmd_serve(args, settings: Settings) -> int:
     port = args.port or settings.port
     app = create_app(settings)
     print(f"Staff console: http://{host}:{port}/", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False,
-                proxy_headers=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, proxy_headers=True)
     return 0
 
 
@@ -82,8 +82,7 @@ def cmd_export_corrections(args, settings: Settings) -> int:
 def cmd_purge(args, settings: Settings) -> int:
     days = args.older_than_days or settings.retention_days
     if not days:
-        print("--older-than-days N か環境変数 CONSOLE_RETENTION_DAYS を指定してください",
-              file=sys.stderr)
+        print("--older-than-days N か環境変数 CONSOLE_RETENTION_DAYS を指定してください", file=sys.stderr)
         return 2
     engine = _engine(settings)
     counts = retention.purge(engine, days, dry_run=args.dry_run)

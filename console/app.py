@@ -4,6 +4,7 @@ Everything except /login and /static needs a logged-in staff member: pages redir
 /api/* answers 401. Every POST needs the CSRF token of the session (403 without it).
 The routes are in console/routes/ (one router per resource), what they share in console/deps.py.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,8 +40,11 @@ async def http_error(request: Request, exc: HTTPException):
     """JSON under /api/; pages get a short Japanese text for 403 (CSRF) and 404."""
     if request.url.path.startswith("/api/") or exc.status_code not in (403, 404):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-    text = "この操作は受け付けられませんでした（フォームの有効期限切れの可能性があります。ページを再読み込みしてください）" \
-        if exc.status_code == 403 else "見つかりませんでした"
+    text = (
+        "この操作は受け付けられませんでした（フォームの有効期限切れの可能性があります。ページを再読み込みしてください）"
+        if exc.status_code == 403
+        else "見つかりませんでした"
+    )
     return PlainTextResponse(text, status_code=exc.status_code)
 
 

@@ -7,6 +7,7 @@
 - Failed logins are counted per username + client IP; after `login_free_attempts` failures each
   further one locks that pair out for base * 2**n seconds (at most `login_max_delay`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -76,8 +77,7 @@ def create_user(engine: Engine, name: str, password: str, update: bool = False) 
             # A new password ends the account's open sessions.
             conn.execute(sa.delete(db.sessions).where(db.sessions.c.user_id == existing))
             return "updated"
-        conn.execute(sa.insert(db.users).values(
-            username=name, password_hash=hashed, created_at=time.time()))
+        conn.execute(sa.insert(db.users).values(username=name, password_hash=hashed, created_at=time.time()))
         return "created"
 
 
@@ -95,16 +95,14 @@ def delete_user(engine: Engine, name: str) -> bool:
 def list_users(engine: Engine):
     u = db.users.c
     with engine.connect() as conn:
-        return conn.execute(
-            sa.select(u.username, u.created_at, u.last_login_at).order_by(u.username)).all()
+        return conn.execute(sa.select(u.username, u.created_at, u.last_login_at).order_by(u.username)).all()
 
 
 def authenticate(engine: Engine, name: str, password: str) -> Optional[User]:
     u = db.users.c
     name = normalize_username(name)
     with engine.connect() as conn:
-        row = conn.execute(sa.select(u.id, u.username, u.password_hash).where(
-            u.username == name)).first()
+        row = conn.execute(sa.select(u.id, u.username, u.password_hash).where(u.username == name)).first()
     try:
         _hasher.verify(row.password_hash if row else _DUMMY_HASH, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -142,9 +140,14 @@ def new_session(engine: Engine, settings: Settings, user: User) -> str:
     s = db.sessions.c
     with engine.begin() as conn:
         conn.execute(sa.delete(db.sessions).where(s.expires_at < now))
-        conn.execute(sa.insert(db.sessions).values(
-            token_hash=_mac(settings, "session:" + token), user_id=user.id, created_at=now,
-            expires_at=now + settings.session_hours * 3600))
+        conn.execute(
+            sa.insert(db.sessions).values(
+                token_hash=_mac(settings, "session:" + token),
+                user_id=user.id,
+                created_at=now,
+                expires_at=now + settings.session_hours * 3600,
+            )
+        )
     return token
 
 
@@ -164,8 +167,7 @@ def session_user(engine: Engine, settings: Settings, token: Optional[str]) -> Op
 def end_session(engine: Engine, settings: Settings, token: Optional[str]) -> None:
     if token:
         with engine.begin() as conn:
-            conn.execute(sa.delete(db.sessions).where(
-                db.sessions.c.token_hash == _mac(settings, "session:" + token)))
+            conn.execute(sa.delete(db.sessions).where(db.sessions.c.token_hash == _mac(settings, "session:" + token)))
 
 
 # --------------------------------------------------------------------------- failed logins
@@ -179,8 +181,7 @@ def locked_for(engine: Engine, name: str, ip: str) -> float:
     """Seconds this username + IP must still wait before the next login attempt (0: none)."""
     a = db.login_attempts.c
     with engine.connect() as conn:
-        until = conn.execute(sa.select(a.locked_until).where(
-            a.key == _attempt_key(name, ip))).scalar()
+        until = conn.execute(sa.select(a.locked_until).where(a.key == _attempt_key(name, ip))).scalar()
     return max(0.0, (until or 0.0) - time.time())
 
 
@@ -197,12 +198,12 @@ def record_failure(engine: Engine, settings: Settings, name: str, ip: str) -> fl
         if extra >= 0:
             delay = min(settings.login_base_delay * (2 ** min(extra, 30)), settings.login_max_delay)
         conn.execute(sa.delete(db.login_attempts).where(a.key == key))
-        conn.execute(sa.insert(db.login_attempts).values(
-            key=key, failures=failures, locked_until=now + delay, updated_at=now))
+        conn.execute(
+            sa.insert(db.login_attempts).values(key=key, failures=failures, locked_until=now + delay, updated_at=now)
+        )
     return delay
 
 
 def clear_failures(engine: Engine, name: str, ip: str) -> None:
     with engine.begin() as conn:
-        conn.execute(sa.delete(db.login_attempts).where(
-            db.login_attempts.c.key == _attempt_key(name, ip)))
+        conn.execute(sa.delete(db.login_attempts).where(db.login_attempts.c.key == _attempt_key(name, ip)))

@@ -1,4 +1,5 @@
 """Server-rendered inline SVG charts (no script, no inline CSS: colours come from console.css)."""
+
 from __future__ import annotations
 
 import math
@@ -50,8 +51,7 @@ def column_chart(
         y = top + plot_h * (1 - frac)
         parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
         parts.append(
-            f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{_fmt(vmax * frac, percent)}</text>"
+            f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(vmax * frac, percent)}</text>'
         )
     step = max(1, math.ceil(n / 8))
     for i, (day, value) in enumerate(points):
@@ -108,8 +108,7 @@ def bar_list(
             f'height="{row - 8}" rx="2"><title>{escape(name)}: {_fmt(value, False)}</title></rect>'
         )
         parts.append(
-            f'<text class="value" x="{label_width + w + 6:.1f}" y="{y + row / 2 + 4:.1f}">'
-            f"{_fmt(value, False)}</text>"
+            f'<text class="value" x="{label_width + w + 6:.1f}" y="{y + row / 2 + 4:.1f}">{_fmt(value, False)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -5,6 +5,7 @@ reads it, except `purge` (console/retention.py), which deletes whole old convers
 console's tables live in the same database (SQLite file or PostgreSQL) and are created here, never
 Rasa's.
 """
+
 from __future__ import annotations
 
 import warnings

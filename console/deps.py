@@ -6,6 +6,7 @@ hand them to routes. Every router except the login pages depends on `csrf_protec
 of its routes needs a staff session (`LoginRequired` otherwise, which the app answers with a
 redirect to /login, or 401 under /api/) and every POST the session's CSRF token (403).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -79,9 +80,7 @@ def safe_next(target: Optional[str]) -> str:
 
 
 def set_cookie(response: Response, settings: Settings, name: str, value: str) -> None:
-    response.set_cookie(
-        name, value, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/"
-    )
+    response.set_cookie(name, value, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/")
 
 
 def make_templates(settings: Settings) -> Jinja2Templates:
@@ -114,8 +113,7 @@ def get_render(request: Request, settings: SettingsDep, engine: EngineDep) -> Re
         )
         if user:
             with engine.connect() as conn:
-                context["attention"] = queries.attention_count(
-                    conn, settings.low_confidence, settings.tz)
+                context["attention"] = queries.attention_count(conn, settings.low_confidence, settings.tz)
         templates: Jinja2Templates = request.app.state.templates
         return templates.TemplateResponse(request, name, context, status_code=status_code)
 

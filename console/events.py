@@ -7,6 +7,7 @@ and which topic an answer was about. The index (console/index.py) and the transc
 (console/queries/transcripts.py) are both built from these steps. Texts are not masked here:
 each caller masks what it keeps or shows.
 """
+
 from __future__ import annotations
 
 import json

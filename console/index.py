@@ -7,6 +7,7 @@ event count and latest event id with the index and rebuilds the senders that cha
 messages, or events deleted by `purge`); it is cheap when nothing changed. The events are read
 by console/events.py's `walk`, the same walk the transcript uses.
 """
+
 from __future__ import annotations
 
 import threading
@@ -18,10 +19,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from console.keys import conversation_key
-
 from console import db
 from console.events import EMERGENCY_INTENT, HUMAN_INTENT, Message, walk
+from console.keys import conversation_key
 from console.masking import mask
 
 INDEX_VERSION = "1"

@@ -2,6 +2,7 @@
 
 No dependencies, so the action server can link an emergency alert to the conversation.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ Masked: e-mail addresses, phone numbers (Japanese 0-prefixed or +country, with a
 space or parenthesis style, half- or full-width digits) and any run of 7 or more digits
 (patient/card numbers, phone numbers written without separators).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,9 +15,7 @@ PHONE_MASK = "＜電話番号＞"
 DIGITS_MASK = "＜番号＞"
 
 # `\d` matches full-width digits (０-９) too.
-_EMAIL = re.compile(
-    r"[A-Za-z0-9._%+\-]+\s?[@＠]\s?[A-Za-z0-9\-]+(?:\s?[.．]\s?[A-Za-z0-9\-]+)+"
-)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+\s?[@＠]\s?[A-Za-z0-9\-]+(?:\s?[.．]\s?[A-Za-z0-9\-]+)+")
 _SEP = r"[ \u3000\-‐‑‒–—―－ーｰ−.．()（）]"
 # A phone-like stretch: optional + and opening parenthesis, then 9..15 digits with at most two
 # separator characters between consecutive digits.

@@ -1,4 +1,5 @@
 """Security headers on every response: CSP, framing, sniffing, referrer, caching, HSTS."""
+
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders

@@ -4,6 +4,7 @@
 of a conversation whose latest event is older than the cutoff, and every console row about it
 (index, review, tags, corrections); `python -m console purge` runs it, then re-syncs the index.
 """
+
 from __future__ import annotations
 
 import time
@@ -14,13 +15,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from console import db
 
+
 def _old_senders(conn: Connection, cutoff: float) -> List[str]:
     e = db.events.c
     return [
         row.sender_id
-        for row in conn.execute(
-            sa.select(e.sender_id).group_by(e.sender_id).having(sa.func.max(e.timestamp) < cutoff)
-        )
+        for row in conn.execute(sa.select(e.sender_id).group_by(e.sender_id).having(sa.func.max(e.timestamp) < cutoff))
     ]
 
 
@@ -48,8 +48,7 @@ def _console_rows(conn: Connection, table: sa.Table, senders: List[str], live) -
     return deleted
 
 
-def purge(engine: Engine, older_than_days: float, dry_run: bool = False,
-          now: Optional[float] = None) -> Dict[str, int]:
+def purge(engine: Engine, older_than_days: float, dry_run: bool = False, now: Optional[float] = None) -> Dict[str, int]:
     """Deletes conversations whose latest event is older than `older_than_days`: Rasa's events
     for those senders and every console row about them. Returns what was (or would be) deleted."""
     cutoff = (now or time.time()) - older_than_days * 86400

@@ -1,4 +1,5 @@
 """Configuration from the environment (CONSOLE_*), read once per process."""
+
 from __future__ import annotations
 
 import logging
@@ -88,9 +89,7 @@ class Settings:
         if low > 1:
             raise ConfigError("CONSOLE_LOW_CONFIDENCE must be between 0 and 1")
         values = dict(
-            database_url=resolve_database_url(
-                env.get("CONSOLE_DATABASE_URL") or DEFAULT_DATABASE_URL
-            ),
+            database_url=resolve_database_url(env.get("CONSOLE_DATABASE_URL") or DEFAULT_DATABASE_URL),
             secret_key=secret,
             secure_cookies=env.get("CONSOLE_SECURE_COOKIES", "") == "1",
             low_confidence=low,

@@ -13,6 +13,7 @@ SudachiTokenizer
                Sudachi's reading in hiragana (`reading`: 天敵 and 点滴 are both てんてき), so
                voice-input conversion mistakes and kana-only messages read like the kanji.
 """
+
 from __future__ import annotations
 
 import logging
@@ -106,9 +107,7 @@ def _reading(token: Any) -> str:
     return hiragana(readings[0] if readings else token.text)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class SudachiTokenizer(SpacyTokenizer):
     """Sudachi tokens (from GiNZA) with the normalized form as the lemma."""
 
@@ -194,9 +193,7 @@ class IntentOverride(Stateless):
         return messages
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class LongMessageGuard(IntentOverride):
     """Messages over MAX_MESSAGE_CHARS become `nlu_fallback`: no topic is guessed from a wall of
     text; action_did_you_mean asks for a shorter question. (EmergencyOverride still runs after.)"""
@@ -207,9 +204,7 @@ class LongMessageGuard(IntentOverride):
         return len(message.get(TEXT) or "") > MAX_MESSAGE_CHARS
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class EmergencyOverride(IntentOverride):
     """Sets the intent to `report_emergency` when the message reports an emergency: the lexicon
     (japanese_nlu/emergency.py) names a current symptom, OR the EmergencyClassifier's probability

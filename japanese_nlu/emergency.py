@@ -67,6 +67,7 @@ long-standing conditions, questions about a word, machines, practical questions 
 When in doubt about danger the lexicon prefers a false alarm: any current breathing trouble,
 chest pain or loss of consciousness fires, even when described as slight.
 """
+
 from __future__ import annotations
 
 import re
@@ -451,7 +452,16 @@ NEEDS_CONTEXT = {"severe_pain", "severe_swelling", "unwell", "disorientation", "
 # Temperatures: "39度", "３９．５℃", "38度5分", "三十九度", "体温39.2", "熱39", "熱は…今39.4"
 # --------------------------------------------------------------------------------------------
 
-KANJI_TEMPERATURES = {"三十五": 35, "三十六": 36, "三十七": 37, "三十八": 38, "三十九": 39, "四十": 40, "四十一": 41, "四十二": 42}
+KANJI_TEMPERATURES = {
+    "三十五": 35,
+    "三十六": 36,
+    "三十七": 37,
+    "三十八": 38,
+    "三十九": 39,
+    "四十": 40,
+    "四十一": 41,
+    "四十二": 42,
+}
 TEMPERATURE = (
     r"(?<![\d.])(?P<num>(3[5-9]|4[0-2])(\.\d+)?|三十[五六七八九]|四十[一二]?)"
     r"(度|°c|°|ど)((?P<bu>\d|五)分|(?P<half>後半|半))?"
@@ -460,7 +470,7 @@ TEMPERATURE = (
     r"|(?<![\d.])(?P<num3>(3[5-9]|4[0-2])\.\d)(?![\d])"
 )
 FEVER_WORD = r"熱|ねつ|体温|発熱|解熱"
-HIGH_FEVER = 38.5      # flagged whenever it is the patient's current temperature
+HIGH_FEVER = 38.5  # flagged whenever it is the patient's current temperature
 FEVER_THRESHOLD = 38.0  # flagged when the sentence says it persists
 PERSISTENT = r"続|つづ|下がらな|さがらな|下がりませ|さがりませ|ずっと|日目|\d日|何日|毎日|引かな|ひかな"
 # a temperature that is not the body's: bath, weather, room, storage
@@ -489,27 +499,23 @@ NEGATED_MARK_AFTER = (
 )
 # The symptom as the topic of a clause that ends denying it happened: "けいれんは今回の点滴のあとも起きていません".
 # Only verbs of occurring (not "止まる気配がありません", "下がりません", "戻っていません").
-TOPIC_NEGATED_AFTER = (
-    r"^[ぁ-ゖ]{0,3}?(は|も)[^、。]{0,16}?(起き|おき|起こ|おこ|出て|でて|出ま|でま|見られ|みられ|現れ|あらわれ)(て)?(い)?(ませ|な(い|かっ))"
-)
+TOPIC_NEGATED_AFTER = r"^[ぁ-ゖ]{0,3}?(は|も)[^、。]{0,16}?(起き|おき|起こ|おこ|出て|でて|出ま|でま|見られ|みられ|現れ|あらわれ)(て)?(い)?(ませ|な(い|かっ))"
 # A bracketed aside, left out when reading what follows a symptom: "じんましん（前回出たもの）は今回出ていません".
 BRACKETED = r"[(（][^()（）]{0,40}[)）]"
 # Before the symptom, same clause: a hypothetical. "もし息が苦しくなったら", "万が一胸が痛くなったら".
 HYPOTHETICAL_BEFORE = r"もし|もしも|万が一|万一|まんがいち|仮に|かりに"
 # After the symptom, same clause: a condition. "息苦しくなったら", "高熱が出た場合", "腫れが出る時は".
-HYPOTHETICAL_AFTER = (
-    r"(?<!どうし)(?<!どし)(?<!どうす)(?<!と思っ)(?<!とおもっ)たら(?!し)|(?<!どうす)(?<!どす)れば|場合|ばあい|時は|ときは|時って|ときって|(の|な)?(時|とき)の|なら(?!な)|際は|際に|ても大丈夫"  # not "…たらしい"
-)
+HYPOTHETICAL_AFTER = r"(?<!どうし)(?<!どし)(?<!どうす)(?<!と思っ)(?<!とおもっ)たら(?!し)|(?<!どうす)(?<!どす)れば|場合|ばあい|時は|ときは|時って|ときって|(の|な)?(時|とき)の|なら(?!な)|際は|際に|ても大丈夫"  # not "…たらしい"
 # After the symptom, same clause: a question about side effects in general, not a report.
 GENERAL_AFTER = (
-    r"こと(は|が|も|って|の)?(ある|あり|あっ|ない|な)"           # 熱が出ることはありますか / じんましんが出たことのある人
+    r"こと(は|が|も|って|の)?(ある|あり|あっ|ない|な)"  # 熱が出ることはありますか / じんましんが出たことのある人
     r"|(人|方|ひと|かた)(は|も|が|って|とか)?[^、。]{0,8}?(い|お)(る|ます|ません|た|ました)"  # 倒れる人はどのくらいいますか
     r"|(人|ひと)の(投稿|話|はなし|ブログ|口コミ|記事|動画|体験談|書き込み|こと)|(人|ひと|方)(について|を見|をみ)"  # …になった人の投稿
-    r"|こと(が|も)?(多|よくあ|たまにあ|時々あ|ときどきあ)"                  # 息苦しくなることが多い (a habit)
+    r"|こと(が|も)?(多|よくあ|たまにあ|時々あ|ときどきあ)"  # 息苦しくなることが多い (a habit)
     r"|可能性|リスク|確率|危険性|恐れ|おそれ|報告|事例|症例|頻度|割合"  # 出る可能性は? / ショック症状の報告
-    r"|(ような|みたいな|っていう|という)(副作用|症状|反応|こと|ケース)"           # 高熱が出るような副作用
-    r"|やすい|(?<=[ぁ-ゖ])がち(?!か)"                             # 化膿しやすい, なりがち (a tendency)
-    r"|ニュース|記事|口コミ|動画"                                 # 倒れた人のニュースを見た
+    r"|(ような|みたいな|っていう|という)(副作用|症状|反応|こと|ケース)"  # 高熱が出るような副作用
+    r"|やすい|(?<=[ぁ-ゖ])がち(?!か)"  # 化膿しやすい, なりがち (a tendency)
+    r"|ニュース|記事|口コミ|動画"  # 倒れた人のニュースを見た
     r"|(ないか|ませんか)(が|と)?[^、。]{0,10}(心配|不安|気にな|こわ|怖)"  # 倒れたりしないか心配
 )
 # After the symptom, same clause: figurative or exaggerated. "胸が痛むような話", "息が止まるかと思った".
@@ -530,9 +536,7 @@ GENERAL_QUESTION_AFTER = (
 )
 # Directly after the symptom: a side effect or risk as a category. "高熱の副作用", "息苦しさとかの副作用が心配",
 # "アナフィラキシー対策", "アナフィラキシーの対応".
-GENERAL_NOUN_AFTER = (
-    r"^((?!は)[ぁ-ゖ]){0,5}?(副作用|リスク|可能性|危険性|確率|対策|対応|予防|準備|体制|報告|頻度|割合|事例|症例|について|とは)"
-)
+GENERAL_NOUN_AFTER = r"^((?!は)[ぁ-ゖ]){0,5}?(副作用|リスク|可能性|危険性|確率|対策|対応|予防|準備|体制|報告|頻度|割合|事例|症例|について|とは)"
 # Heard or read somewhere and asked or worried about: "激痛って聞いたけど本当?", "高熱が出ると聞いて不安です".
 # Not when a family member is the subject ("母から39度あると聞いて心配です" is a report).
 HEARSAY_AFTER = r"(って|と)(聞|きい|書い|かい|見た|読ん|言われ)|(話|はなし)を(聞|きい|読ん|よん)"
@@ -575,7 +579,7 @@ RECURRED = r"また|再び|ふたたび|ぶり返|ぶりかえ"
 HISTORY_BEFORE = (
     r"(以前|昔|むかし|過去に|小さい頃|子供の頃|子どもの頃|若い頃|持病|既往|もともと|元々|(?<![\d日時分])前は|まえは|最初は|当初は|はじめは"
     r"|(治療|注射|点滴|施術|始める|受ける)(前|まえ)は)(?!より|と比べ|とくらべ)"
-    r"|ワクチン|予防接種"                                        # a reaction to something else
+    r"|ワクチン|予防接種"  # a reaction to something else
 )
 # Directly after the symptom: a standing condition. "蕁麻疹持ち", "じんましん体質", "脳梗塞の後遺症".
 HISTORY_AFTER = r"^[ぁ-ゖ]{0,2}(持ち|もち(です|なん|で|だ)|体質|の既往|歴|の後遺症|後遺症|をやった|をした|を患)"
@@ -590,7 +594,9 @@ CHRONIC_DISEASE_BEFORE = (
 # Treatments of other illnesses, whose side effects the patient lives with ("抗がん剤の副作用で吐き気が続いて").
 OTHER_THERAPY = r"抗がん剤|抗癌剤|抗がん|化学療法|放射線治療|放射線療法|透析|ステロイド|インターフェロン|ホルモン療法"
 CHRONIC_CUE = (
-    CHRONIC_DISEASE_BEFORE + r"|寝たきり|慢性|糖尿病|持病|後遺症|リハビリ|静脈瘤|潰瘍|治りにく|なおりにく|難治|" + OTHER_THERAPY
+    CHRONIC_DISEASE_BEFORE
+    + r"|寝たきり|慢性|糖尿病|持病|後遺症|リハビリ|静脈瘤|潰瘍|治りにく|なおりにく|難治|"
+    + OTHER_THERAPY
 )
 # Right after a disease name: the patient suspects it now ("脳梗塞かも、ろれつが回らない"), not a history.
 SUSPECTED_AFTER = r"^(かも|では|じゃ|みたい|っぽ|の疑い|の(症状|前兆|サイン|よう)|か(な|も|\?|。|、|$)|だと思|を(起こし|おこし)(た|て)(?!から|以来|いらい|こと|あと|後))"
@@ -608,9 +614,7 @@ HABITUAL = (
     r"|(?<![がくも])(よく(?!な)|時々|ときどき|たまに)[^、。]{0,4}(なり|なる|なっ|あり|ある|起き|おき)"
 )
 # Directly after the symptom: the patient asks whether the therapy treats it. "腰の激痛に効きますか".
-EFFICACY_AFTER = (
-    r"^[ぁ-ゖ]{0,3}?((に|にも)(効|きく|きき|使え|つかえ|いい|良い)|(は|が|も)(治り|なおり|良くなり|よくなり|改善し|和らぎ)ますか)"
-)
+EFFICACY_AFTER = r"^[ぁ-ゖ]{0,3}?((に|にも)(効|きく|きき|使え|つかえ|いい|良い)|(は|が|も)(治り|なおり|良くなり|よくなり|改善し|和らぎ)ますか)"
 # Anywhere in the sentence: whether the therapy helps a condition. "母は脳梗塞の後遺症でろれつが回りません。効果はありますか".
 EFFICACY_SENTENCE = (
     r"(効果|効き目|効く|ききめ)(は|が|って)?(あり|ある|あれ|出|で)|(効|き)きますか|改善(し|でき|する)|悩み|なやみ"
@@ -633,10 +637,14 @@ TREATMENT = (
     r"|投与|処置|エクソソーム|上清|セクレトーム|幹細胞|培養|ちゅうしゃ|てんてき|せじゅつ"
 )
 AFTER_TREATMENT = (
-    r"(" + TREATMENT + r")(を|の)?(受け|うけ|し|やっ|打っ|して|もらっ|終わっ|おわっ)?(た|て)?(あと|後|から|直後|以来|翌日|次の日|夜|帰り"
+    r"("
+    + TREATMENT
+    + r")(を|の)?(受け|うけ|し|やっ|打っ|して|もらっ|終わっ|おわっ)?(た|て)?(あと|後|から|直後|以来|翌日|次の日|夜|帰り"
     r"|翌朝|よくあさ|次の朝|つぎのあさ|翌晩|翌々日|よくじつ|つぎのひ|\d日後|二日後|数日後)"
     r"|(点滴|注射|施術|てんてき|ちゅうしゃ)(の)?(途中|中|最中|終わ|おわ)"
-    r"|(昨日|きのう|今日|きょう|今朝|けさ|さっき|先ほど|さきほど|午前|午後|時間前|先週|昨夜)[^、。]{0,12}(" + TREATMENT + r")"
+    r"|(昨日|きのう|今日|きょう|今朝|けさ|さっき|先ほど|さきほど|午前|午後|時間前|先週|昨夜)[^、。]{0,12}("
+    + TREATMENT
+    + r")"
     r"[^、。]{0,6}(受け|うけ|し|打っ|打ち|やっ|して|もらっ)(た|て|まし)"
     r"|(注射|点滴|打っ|打た|刺し|刺さ|針)[^、。]{0,6}(ところ|とこ|所|部分|部位|場所|跡|痕|あと|周り|まわり)"
     r"|(注射|点滴|打っ|打た|刺し|刺さ)(を)?(し|して|受け|うけ)?(た|て)?(ほう|方|側|腕|うで|膝|ひざ|顔|頭皮|お尻|肩)"
@@ -696,7 +704,16 @@ JOKE = (
     r"[(（](笑|わら|苦笑)[)）]|(?<!微)笑(?![うえおっわ顔みいかすけ])|(?<![a-z.\d])w+(?![a-z.])|草(?=[。!?、]|$)"
     r"|lol|lmao|haha|😂|🤣|😆|😅"
 )
-FIGURATIVE_GROUPS = {"breathing", "chest", "consciousness", "general_danger", "unwell", "severe_pain", "confusion", "disorientation"}
+FIGURATIVE_GROUPS = {
+    "breathing",
+    "chest",
+    "consciousness",
+    "general_danger",
+    "unwell",
+    "severe_pain",
+    "confusion",
+    "disorientation",
+}
 # Causes that make "倒れそう", "心臓止まりそう", "息ができない" a figure of speech, with an exaggeration
 # ("そう", "かと", "寸前", "すぎて") or an unrelated request in the message ("予約", "分割").
 FIGURATIVE_CAUSE = (
@@ -710,10 +727,12 @@ UNRELATED_REQUEST = r"予約|変更|キャンセル|空き|空いて|枠|分割|
 IDIOM_AFTER = {
     "気が遠く": r"^(なる|なるような|なりそうな)(ほど|くらい|ぐらい|よう|話|作業|量|数|時間)",
     "死ぬほど": r"^(元気|げんき|忙|いそが|暇|ひま|眠|ねむ|笑|わら|楽|たの|好|すき|美味|おいし|うま|疲|つか|恥|はず|嬉|うれ|緊張|きんちょう|悩|なや"
-               r"|迷|まよ|考|かんが|待|まっ|また|まち|後悔|羨|うらや|驚|おどろ|びっくり|感動|寒|さむ|暑|あつ|高|たか|混|こん)",
+    r"|迷|まよ|考|かんが|待|まっ|また|まち|後悔|羨|うらや|驚|おどろ|びっくり|感動|寒|さむ|暑|あつ|高|たか|混|こん)",
 }
 # Answers from the clinic, not a person's state: "メールの返事がない", "受付が返事をしてくれない".
-NOT_A_PERSON_ANSWER = r"メール|ライン|line|問い合わせ|といあわせ|連絡|電話|クリニック|受付|スタッフ|病院|予約|担当|事務|チャット|dm"
+NOT_A_PERSON_ANSWER = (
+    r"メール|ライン|line|問い合わせ|といあわせ|連絡|電話|クリニック|受付|スタッフ|病院|予約|担当|事務|チャット|dm"
+)
 # Things, not people, falling over: "受付のポールが倒れそう", "傘立てが倒れかけてた".
 THING_SUBJECT_BEFORE = (
     r"(スタンド|ポール|看板|棚|傘立て|かさたて|傘|自転車|花瓶|椅子|イス|本棚|ボトル|点滴台|木|ドミノ|タワー|マネキン|家具|テレビ|"
@@ -756,9 +775,7 @@ RECENT = (
 )
 PAST_FORM = r"(た|だ)(?!ら|り)|でした|ました"
 # Pus or weeping from a wound, not an injection site, when the message names no treatment.
-WOUND = (
-    r"傷|きず|潰瘍|褥瘡|床ずれ|とこずれ|水虫|にきび|ニキビ|おでき|虫刺され|やけど|火傷|ピアス|巻き爪|糖尿病|アトピー|靴擦れ|くつずれ"
-)
+WOUND = r"傷|きず|潰瘍|褥瘡|床ずれ|とこずれ|水虫|にきび|ニキビ|おでき|虫刺され|やけど|火傷|ピアス|巻き爪|糖尿病|アトピー|靴擦れ|くつずれ"
 # A mild mark on the injection site: "打ったところに米粒くらいのしこり", "注射のあとに小さい水ぶくれ".
 MILD_NEAR = r"小さ|ちいさ|米粒|こめつぶ|豆粒|小豆|あずき|ほんの|少し|すこし|ちょっと|わずか|軽い|かるい|うっすら|ぽこっ|ぷくっ|ミリ|\dcm|1センチ"
 
@@ -794,9 +811,7 @@ PREDICTION_STRICT_AFTER = r"^(する|しちゃう|ちゃう|るかも|するか�
 # Not "悪い夢で目が覚めたら息ができない": awake, it is real.
 DREAM = r"((夢|ゆめ)(を)?(見|み)(て|た|ま)|(夢|ゆめ)の(中|なか)|ただの(夢|ゆめ))(?![^。]{0,12}(目が覚め|目がさめ|めがさめ|起きたら|おきたら|起きると))"
 FICTION_MEDIUM = r"テレビ|てれび|youtube|ユーチューブ|映画|えいが|ドラマ|アニメ|漫画|まんが|小説|ゲーム|舞台|芝居|番組|ミュージカル|ネトフリ|作品|絵本|物語"
-FICTION_SCENE = (
-    r"特集|とくしゅう|シーン|場面|ばめん|主人公|登場人物|キャラ|俳優|女優|役者|演技|演出|劇中|作中|ヒロイン|犯人|ラスト|最終回|(\d|何)話|の中で|のなかで|ストーリー|描写|役の"
-)
+FICTION_SCENE = r"特集|とくしゅう|シーン|場面|ばめん|主人公|登場人物|キャラ|俳優|女優|役者|演技|演出|劇中|作中|ヒロイン|犯人|ラスト|最終回|(\d|何)話|の中で|のなかで|ストーリー|描写|役の"
 WATCHING_THEN = r"(見|観|み)(て(い)?たら|ている(とき|時|途中|最中)|てる(とき|時|途中|最中)|ながら)"
 # Someone's pet, not a person: "うちの犬がけいれんしてる", "わんちゃんの足から血が止まらない". Not "犬の散歩中に倒れた"
 # (the patient) nor "犬に噛まれて血が止まらない".
@@ -804,7 +819,13 @@ ANIMAL = (
     r"犬|いぬ|わんこ|わんちゃん|ワンちゃん|猫|ねこ|にゃんこ|ペット|ハムスター|うさぎ|兎|インコ|小鳥|文鳥|オウム|金魚|熱帯魚|フェレット"
     r"|モルモット|ハリネズミ|チワワ|トイプードル|プードル|柴犬|ダックス|ポメラニアン|カメ|亀|トカゲ|ヘビ|馬|牛"
 )
-ANIMAL_SUBJECT = r"(" + ANIMAL + r")(ちゃん|くん|たち)?(が|は|も|の|って)|(うちの|飼い|愛|実家の)(" + ANIMAL + r")(ちゃん|くん)?[、,]"
+ANIMAL_SUBJECT = (
+    r"("
+    + ANIMAL
+    + r")(ちゃん|くん|たち)?(が|は|も|の|って)|(うちの|飼い|愛|実家の)("
+    + ANIMAL
+    + r")(ちゃん|くん)?[、,]"
+)
 # Machines and things: "パソコンがフリーズして意識不明状態", "アプリが無反応", "プリンターが息してない".
 MACHINE = (
     r"洗濯機|パソコン|ぱそこん|pc|スマホ|携帯|iphone|アイフォン|タブレット|ipad|エアコン|冷蔵庫|電子レンジ|テレビ|アプリ|サイト|ページ|ホームページ"
@@ -853,10 +874,30 @@ def _compile(pattern: str) -> "re.Pattern[str]":
 # Symptom words as they are typed in kana alone ("いしきがない", "こきゅうがくるしい", "ほっさ"): each symptom
 # pattern below also matches these readings. Not 失神 (しっしん is also 湿疹) nor 悪寒 (おかん is also "mum").
 KANA_READINGS = {
-    "意識不明": "いしきふめい", "意識": "いしき", "呼吸": "こきゅう", "気絶": "きぜつ", "発作": "ほっさ", "高熱": "こうねつ",
-    "出血": "しゅっけつ", "窒息": "ちっそく", "頭痛": "ずつう", "嘔吐": "おうと", "失禁": "しっきん", "幻覚": "げんかく",
-    "錯乱": "さくらん", "卒倒": "そっとう", "吐血": "とけつ", "心臓": "しんぞう", "血圧": "けつあつ", "全身": "ぜんしん",
-    "顔面": "がんめん", "蒼白": "そうはく", "胸痛": "きょうつう", "記憶": "きおく", "応答": "おうとう", "息切れ": "いきぎれ",
+    "意識不明": "いしきふめい",
+    "意識": "いしき",
+    "呼吸": "こきゅう",
+    "気絶": "きぜつ",
+    "発作": "ほっさ",
+    "高熱": "こうねつ",
+    "出血": "しゅっけつ",
+    "窒息": "ちっそく",
+    "頭痛": "ずつう",
+    "嘔吐": "おうと",
+    "失禁": "しっきん",
+    "幻覚": "げんかく",
+    "錯乱": "さくらん",
+    "卒倒": "そっとう",
+    "吐血": "とけつ",
+    "心臓": "しんぞう",
+    "血圧": "けつあつ",
+    "全身": "ぜんしん",
+    "顔面": "がんめん",
+    "蒼白": "そうはく",
+    "胸痛": "きょうつう",
+    "記憶": "きおく",
+    "応答": "おうとう",
+    "息切れ": "いきぎれ",
 }
 _READING = re.compile("|".join(sorted(map(re.escape, KANA_READINGS), key=len, reverse=True)))
 # Lookbehinds must keep a fixed width: the readings are not put inside them.
@@ -971,8 +1012,11 @@ _OTHER_THERAPY = _compile(OTHER_THERAPY)
 TYPOS = [
     (r"にゃ(?=い|く|かっ)", "な"),
     (r"ましぇん", "ません"),
-    (r"(でき|でけ|おき|起き|うごか|動か|わから|分から|とまら|止まら|さがら|下がら|おさまら|治まら|まわら|回ら|はいら|入ら"
-     r"|たて|立て|あるけ|歩け|しゃべれ|喋れ|のめ|飲め|すえ|吸え|みえ|見え)(へん|ひん)", r"\1ない"),
+    (
+        r"(でき|でけ|おき|起き|うごか|動か|わから|分から|とまら|止まら|さがら|下がら|おさまら|治まら|まわら|回ら|はいら|入ら"
+        r"|たて|立て|あるけ|歩け|しゃべれ|喋れ|のめ|飲め|すえ|吸え|みえ|見え)(へん|ひん)",
+        r"\1ない",
+    ),
     (r"(でき|でけ)ん(?=[、。,.!?！？]|$|よ|わ|し|くて|のよ)", r"\1ない"),
     # a medicine, not a symptom: "けいれん止めを飲んでいる娘", "吐き気止めはもらえますか"
     (r"(けいれん|痙攣|ひきつけ|吐き気|はきけ|咳|せき|下痢|げり|かゆみ|痒み|痛み|いたみ)(止め|どめ)", "薬"),
@@ -983,16 +1027,40 @@ _TYPOS = [(re.compile(a), b) for a, b in TYPOS]
 # English words inside a Japanese message ("faceがswellingして", "vomitingがnon-stop"), read as the Japanese
 # they stand for, so the Japanese lexicon and its checks apply; only in messages that have kana.
 CODE_MIXED = [
-    (r"can'?t breathe|cannot breathe", "息ができない"), (r"short(ness)? of breath|breathless", "息苦しい"),
-    (r"breathing|breath", "息"), (r"chest", "胸"), (r"heart", "心臓"), (r"throat", "喉"), (r"tongue", "舌"),
-    (r"lips?", "唇"), (r"face", "顔"), (r"eyes?", "目"), (r"head", "頭"), (r"arm", "腕"), (r"legs?", "脚"),
-    (r"swelling|swollen|swell|puffy", "腫れ"), (r"rash(es)?|hives", "じんましん"), (r"itchy", "かゆい"),
-    (r"non-?stop", "止まらない"), (r"vomit(ing)?|throwing up|throw up", "嘔吐"),
-    (r"bleeding|blood", "出血"), (r"painful|pain|hurts?", "痛い"), (r"worst", "最悪"), (r"explode(しそう)?", "割れそう"),
-    (r"risks?", "リスク"), (r"anaphylaxis", "アナフィラキシー"), (r"downtime", "ダウンタイム"),
-    (r"dizzy", "めまい"), (r"confused", "混乱して"), (r"pass(ed|ing)? out|faint(ed|ing)?", "気を失い"),
-    (r"droop(ing|y)?", "下が"), (r"slurred", "ろれつが回らない"), (r"speech", "しゃべり"),
-    (r"seizure|convulsions?", "けいれん"), (r"unconscious", "意識がない"), (r"fever", "熱"),
+    (r"can'?t breathe|cannot breathe", "息ができない"),
+    (r"short(ness)? of breath|breathless", "息苦しい"),
+    (r"breathing|breath", "息"),
+    (r"chest", "胸"),
+    (r"heart", "心臓"),
+    (r"throat", "喉"),
+    (r"tongue", "舌"),
+    (r"lips?", "唇"),
+    (r"face", "顔"),
+    (r"eyes?", "目"),
+    (r"head", "頭"),
+    (r"arm", "腕"),
+    (r"legs?", "脚"),
+    (r"swelling|swollen|swell|puffy", "腫れ"),
+    (r"rash(es)?|hives", "じんましん"),
+    (r"itchy", "かゆい"),
+    (r"non-?stop", "止まらない"),
+    (r"vomit(ing)?|throwing up|throw up", "嘔吐"),
+    (r"bleeding|blood", "出血"),
+    (r"painful|pain|hurts?", "痛い"),
+    (r"worst", "最悪"),
+    (r"explode(しそう)?", "割れそう"),
+    (r"risks?", "リスク"),
+    (r"anaphylaxis", "アナフィラキシー"),
+    (r"downtime", "ダウンタイム"),
+    (r"dizzy", "めまい"),
+    (r"confused", "混乱して"),
+    (r"pass(ed|ing)? out|faint(ed|ing)?", "気を失い"),
+    (r"droop(ing|y)?", "下が"),
+    (r"slurred", "ろれつが回らない"),
+    (r"speech", "しゃべり"),
+    (r"seizure|convulsions?", "けいれん"),
+    (r"unconscious", "意識がない"),
+    (r"fever", "熱"),
 ]
 _CODE_MIXED = [(re.compile(r"(?<![a-z])(" + english + r")(?![a-z])"), japanese) for english, japanese in CODE_MIXED]
 _HAS_KANA = re.compile(r"[\u3040-\u30ff]")
@@ -1025,7 +1093,7 @@ def _clause_before(before: str, original: str) -> str:
     """The end of `before` from the last clause boundary; boundaries are found in the unfolded text
     (so that katakana folded to hiragana, like ノニ in "ニュース", is not read as a particle)."""
     ends = list(CLAUSE_END.finditer(original))
-    return before[ends[-1].end():] if ends else before
+    return before[ends[-1].end() :] if ends else before
 
 
 def _clause_after(after: str, original: str) -> str:
@@ -1065,7 +1133,7 @@ def _other_symptom_named(group: str, text: str) -> bool:
 
 def _chronic_disease_named(before: str) -> bool:
     """A standing disease named before the symptom, not as a suspicion ("脳梗塞かも、ろれつが…")."""
-    return any(not _SUSPECTED_AFTER.search(before[m.end():]) for m in _CHRONIC_DISEASE_BEFORE.finditer(before))
+    return any(not _SUSPECTED_AFTER.search(before[m.end() :]) for m in _CHRONIC_DISEASE_BEFORE.finditer(before))
 
 
 def _someone_elses_story(sentence: str, after: str) -> bool:
@@ -1091,9 +1159,12 @@ def _quoted_habit_or_fear(before: str, after: str, sentence: str) -> bool:
     if _HABITUAL_QUOTE.search(sentence):
         return True
     quote = before[opened:]
-    return bool(_FEARED_IN_QUOTE.search(quote) and (
-        _PREDICTION_STRICT_AFTER.search(after) or (_FEAR_IN_QUOTE.search(quote) and _PREDICTION_AFTER.search(after))
-    ))
+    return bool(
+        _FEARED_IN_QUOTE.search(quote)
+        and (
+            _PREDICTION_STRICT_AFTER.search(after) or (_FEAR_IN_QUOTE.search(quote) and _PREDICTION_AFTER.search(after))
+        )
+    )
 
 
 def _not_a_person(before: str, subject: "re.Pattern[str]") -> bool:
@@ -1102,22 +1173,33 @@ def _not_a_person(before: str, subject: "re.Pattern[str]") -> bool:
     found = list(subject.finditer(before))
     if not found:
         return False
-    between = before[found[-1].end():]
+    between = before[found[-1].end() :]
     doing = _DOING_WITH.search(between)
-    if doing and found[-1].group().endswith(("が", "は", "も")) and doing.group() in ("中に", "ちゅうに", "途中", "最中"):
+    if (
+        doing
+        and found[-1].group().endswith(("が", "は", "も"))
+        and doing.group() in ("中に", "ちゅうに", "途中", "最中")
+    ):
         doing = None  # "愛犬が散歩中に倒れた": the pet is the subject
-    return not (_PERSON.search(between) or _FIRST_PERSON.search(between) or doing
-                or re.search(r"に(噛|か)ま|にひっか|に引っか|に刺さ|にささ", between))
+    return not (
+        _PERSON.search(between)
+        or _FIRST_PERSON.search(between)
+        or doing
+        or re.search(r"に(噛|か)ま|にひっか|に引っか|に刺さ|にささ", between)
+    )
 
 
 def _fiction(before: str, sentence: str) -> bool:
     """A scene in a film, a series, a book or a game, not the patient watching it when the symptom came."""
-    return bool((_DREAM.search(sentence) or (_FICTION_MEDIUM.search(sentence) and _FICTION_SCENE.search(sentence)))
-                and not _WATCHING_THEN.search(before))
+    return bool(
+        (_DREAM.search(sentence) or (_FICTION_MEDIUM.search(sentence) and _FICTION_SCENE.search(sentence)))
+        and not _WATCHING_THEN.search(before)
+    )
 
 
-def _figurative(group: str, phrase: str, before: str, after: str, sentence: str, whole: str, treated: bool,
-                clause_before: str = "") -> bool:
+def _figurative(
+    group: str, phrase: str, before: str, after: str, sentence: str, whole: str, treated: bool, clause_before: str = ""
+) -> bool:
     """Jokes, exaggerations, idioms and things falling over, when the message names no treatment; with the
     treatment named, only when said in so many words ("いい意味で", "冗談です") or when something moving
     (a smile, the result, the price) caused it, with a joke or an exaggeration."""
@@ -1125,15 +1207,24 @@ def _figurative(group: str, phrase: str, before: str, after: str, sentence: str,
         if group not in FIGURATIVE_GROUPS:
             return False
         exaggerated = phrase.endswith("そう") or _EXAGGERATION_AFTER.search(after) or "すぎ" in before
-        return bool(_FIGURATIVE_MARKER.search(whole)
-                    or (_EMOTIONAL_CAUSE_BEFORE.search(clause_before) and (_JOKE.search(whole) or exaggerated)))
+        return bool(
+            _FIGURATIVE_MARKER.search(whole)
+            or (_EMOTIONAL_CAUSE_BEFORE.search(clause_before) and (_JOKE.search(whole) or exaggerated))
+        )
     for idiom, regex in _IDIOM_AFTER.items():
         if phrase.startswith(idiom) and regex.search(after):
             return True
-    if group == "consciousness" and phrase[:2] in ("倒れ", "たお", "崩れ", "くず") and _THING_SUBJECT_BEFORE.search(before):
+    if (
+        group == "consciousness"
+        and phrase[:2] in ("倒れ", "たお", "崩れ", "くず")
+        and _THING_SUBJECT_BEFORE.search(before)
+    ):
         return True
-    if group == "consciousness" and ("返事" in phrase or "へんじ" in phrase) and _NOT_A_PERSON_ANSWER.search(before) and not (
-        _SUDDEN.search(sentence) or re.search(_fold(PERSON) + r"(が|は|の|と|に)", before)
+    if (
+        group == "consciousness"
+        and ("返事" in phrase or "へんじ" in phrase)
+        and _NOT_A_PERSON_ANSWER.search(before)
+        and not (_SUDDEN.search(sentence) or re.search(_fold(PERSON) + r"(が|は|の|と|に)", before))
     ):
         return True
     if group not in FIGURATIVE_GROUPS:
@@ -1158,15 +1249,26 @@ def _rejection(group: str, sentence: str, original: str, start: int, end: int, w
     phrase = sentence[start:end]
 
     # "呼んでも反応なし": the negation is the symptom itself
-    no_answer = group == "consciousness" and phrase.endswith(("反応", "はんのう", "返事", "へんじ", "答え", "こたえ", "応答", "おうとう"))
+    no_answer = group == "consciousness" and phrase.endswith(
+        ("反応", "はんのう", "返事", "へんじ", "答え", "こたえ", "応答", "おうとう")
+    )
     # a bracketed aside is skipped ("じんましん（前回出たもの）は今回出ていません"); a symptom inside brackets is read
     # with what follows them ("高熱（38.5度以上）は出ていません")
     unbracketed = _BRACKETED.sub("", after)
     closing = re.search(r"[)）]", after)
-    if closing and "(" not in after[: closing.start()] and "（" not in after[: closing.start()] and re.search(r"[(（]", before):
-        unbracketed = _BRACKETED.sub("", after[closing.end():])
-    if not no_answer and (_NEGATED_AFTER.search(after) or _NEGATED_AFTER.search(unbracketed) or _NEGATED_MARK_AFTER.search(after)
-                          or _TOPIC_NEGATED_AFTER.search(_clause_after(unbracketed, unbracketed))):
+    if (
+        closing
+        and "(" not in after[: closing.start()]
+        and "（" not in after[: closing.start()]
+        and re.search(r"[(（]", before)
+    ):
+        unbracketed = _BRACKETED.sub("", after[closing.end() :])
+    if not no_answer and (
+        _NEGATED_AFTER.search(after)
+        or _NEGATED_AFTER.search(unbracketed)
+        or _NEGATED_MARK_AFTER.search(after)
+        or _TOPIC_NEGATED_AFTER.search(_clause_after(unbracketed, unbracketed))
+    ):
         return "negated"
     if _COORDINATED_NEGATION_AFTER.search(after) or _COORDINATED_NEGATION_AFTER.search(unbracketed):
         return "negated"
@@ -1216,7 +1318,11 @@ def _rejection(group: str, sentence: str, original: str, start: int, end: int, w
     if _someone_elses_story(sentence, after):
         return "hearsay"
     resolved = _RESOLVED_AFTER.search(after)
-    if resolved and not _RECURRED.search(after[resolved.end():]) and not _other_symptom_named(group, after[: resolved.start()]):
+    if (
+        resolved
+        and not _RECURRED.search(after[resolved.end() :])
+        and not _other_symptom_named(group, after[: resolved.start()])
+    ):
         return "resolved"
     if _HISTORY_BEFORE.search(clause_before) or _HISTORY_AFTER.search(after):
         return "history"
@@ -1226,15 +1332,26 @@ def _rejection(group: str, sentence: str, original: str, start: int, end: int, w
         return "figurative"
     if _HABITUAL_NOW.search(sentence) and _ELIGIBILITY.search(whole):  # "朝はいつもヒューヒュー…点滴に影響は?"
         return "chronic"
-    if not treated and not sudden and (
-        (_chronic_disease_named(before) and group != "bleeding") or _EFFICACY_SENTENCE.search(sentence)
-        or _CHRONIC_DURATION.search(sentence) or _HABITUAL.search(sentence)
+    if (
+        not treated
+        and not sudden
+        and (
+            (_chronic_disease_named(before) and group != "bleeding")
+            or _EFFICACY_SENTENCE.search(sentence)
+            or _CHRONIC_DURATION.search(sentence)
+            or _HABITUAL.search(sentence)
+        )
     ):
         return "chronic"
     # the side effects of another illness's treatment: "抗がん剤の副作用で吐き気がひどい" (not a fever or a collapse)
-    if not sudden and _OTHER_THERAPY.search(before) and (
-        group in ("unwell", "severe_pain", "severe_swelling") or re.search("吐き気|はきけ", phrase)
-        or (group == "consciousness" and re.search(r"いつも|毎回|まいかい|たびに|(の|した)日は", sentence))
+    if (
+        not sudden
+        and _OTHER_THERAPY.search(before)
+        and (
+            group in ("unwell", "severe_pain", "severe_swelling")
+            or re.search("吐き気|はきけ", phrase)
+            or (group == "consciousness" and re.search(r"いつも|毎回|まいかい|たびに|(の|した)日は", sentence))
+        )
     ):
         return "chronic"
     if group in LOCAL_GROUPS and _REASSURED.search(whole) and not _LOCAL_ALARM.search(whole):
@@ -1247,10 +1364,16 @@ def _rejection(group: str, sentence: str, original: str, start: int, end: int, w
         return "efficacy"
     if group == "injection_site" and not treated and _WOUND.search(sentence):
         return "chronic"
-    if group == "injection_site" and re.search(r"(紫|黒|変色)", phrase) and re.search(r"^[^、。]{0,4}(あざ|内出血)", after):
+    if (
+        group == "injection_site"
+        and re.search(r"(紫|黒|変色)", phrase)
+        and re.search(r"^[^、。]{0,4}(あざ|内出血)", after)
+    ):
         return "mild"  # "紫っぽいあざ": a bruise
-    if group == "injection_site" and re.search(r"(しこり|水ぶくれ|水疱)$", phrase) and (
-        _MILD_NEAR.search(phrase) or _MILD_NEAR.search(clause_before[-8:])
+    if (
+        group == "injection_site"
+        and re.search(r"(しこり|水ぶくれ|水疱)$", phrase)
+        and (_MILD_NEAR.search(phrase) or _MILD_NEAR.search(clause_before[-8:]))
     ):
         return "mild"
     if group in NEEDS_CONTEXT and not in_context:
@@ -1301,9 +1424,15 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
             r"\bcollaps(ed|ing|es)\b|\b(unconscious|unresponsive|non-?responsive|not responsive)\b",
             r"\b(won'?t|will not|doesn'?t|does not|isn'?t|is not|not|can'?t get (him|her|them) to) (respond\w*|wake\w*)\b",
             r"\b(barely|hardly|only just|slow to|slow in) (respond\w*|responsive|conscious|awake|answer\w*|react\w*|wak\w*|mov\w*)\b",
-            r"\b(won'?t|doesn'?t|isn'?t|not) answer(ing)? (me|us|when)\b|" + _N + r" wake (him|her|them|my \w+)( up)?\b",
+            r"\b(won'?t|doesn'?t|isn'?t|not) answer(ing)? (me|us|when)\b|"
+            + _N
+            + r" wake (him|her|them|my \w+)( up)?\b",
             r"\b(seizures?|seizing|convuls\w*|fitting|jerking)\b",
-            r"\b(dizzy|lightheaded|light-headed|spinning)\b.{0,20}" + _N + r" (stand|walk|get up)\b|" + _N + r" (get up|stand up)\b",
+            r"\b(dizzy|lightheaded|light-headed|spinning)\b.{0,20}"
+            + _N
+            + r" (stand|walk|get up)\b|"
+            + _N
+            + r" (get up|stand up)\b",
         ],
         "stroke": [
             r"\bface\b.{0,20}\b(droop\w*|dropp(ing|ed)|lopsided|uneven|crooked|sagging|fallen)\b|\bdroop\w* (face|mouth|smile|on one side)\b",
@@ -1311,7 +1440,9 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
             _N + r" (lift|raise|move|feel|use|grip) (his|her|my|their|the) (left |right )?(arm|leg|hand|side)\b",
             r"\b(left|right|one) (arm|leg|hand|side) (is |feels |went |has gone )?(weak|numb|limp|dead)\b",
             r"\b(numb|weak)(ness)? (on|in|down) (one|the left|the right|his left|her left|his right|her right|my left|my right) side\b|\bnumb and weak\b|\bweak and numb\b",
-            r"\b(worst|sudden|severe|thunderclap) headache\b|\b(double vision|seeing double)\b|" + _N + r" (speak|talk|walk straight)\b",
+            r"\b(worst|sudden|severe|thunderclap) headache\b|\b(double vision|seeing double)\b|"
+            + _N
+            + r" (speak|talk|walk straight)\b",
             r"\b(worst|sudden|suddenly|thunderclap|excruciating|splitting)\b( \w+){0,3} headache\b",
             r"\bheadache\b.{0,50}\b(vomit\w*|throw\w* up|threw up|puk\w*|blurr\w*|can'?t see|double vision|stiff neck)\b"
             r"|\b(blurr\w*|double) vision\b.{0,40}\bheadache\b",
@@ -1380,115 +1511,237 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
         ],
     },
     "zh": {
-        "breathing": [r"喘不(上|过|過)(气|氣)|呼吸困(难|難)|(不能|没法|沒法|无法|無法)呼吸|透不(过|過)(气|氣)|上不(来|來)(气|氣)|憋(气|氣)|窒息|呼吸(急促|很(困难|困難|急))|喉(咙|嚨)(好|很)?(紧|緊|肿|腫)"],
-        "chest": [r"(胸口|胸部|胸)(好|很|非常|特别|特別|剧烈|劇烈)?(痛|疼|闷|悶|紧|緊|压|壓)|心(脏|臟)(好|很)?(痛|疼)|心(绞|絞)痛|胸痛"],
-        "consciousness": [r"(晕|暈|昏)倒|昏迷|(晕|暈|昏)(过|過)去|失去(意识|意識)|不省人事|叫不(醒|应|應)|(没|沒)(有)?(反应|反應)|抽搐|(痉|痙)(挛|攣)|(癫|癲)(痫|癇)(发|發)作"],
-        "stroke": [r"(突然|忽然)[^，,。]{0,6}头(痛|疼)|(突然|忽然)[^，,。]{0,6}頭(痛|疼)|(头|頭)(痛|疼)(得)?(厉害|厲害|剧烈|劇烈|欲裂|要炸)|(头|頭)(痛|疼)[^。]{0,15}(吐|看不清|模糊|重影)",
-                   r"(脸|臉|嘴)(歪|一(边|邊))|(口齿|口齒|说话|說話|讲话|講話)(不清|含糊)|半(边|邊)(身体|身體)|(一侧|一側|一(边|邊))(手|脚|腳|身体|身體)?(无力|無力|麻|动不了|動不了)|(手|脚|腳)(没力|沒力|无力|無力)|流口水|中(风|風)|重影"],
-        "confusion": [r"(认|認)不(出|得)|不(认|認)(识|識)(我|人|家人)|(意识|意識|神志)(模糊|不清)|胡言(乱|亂)(语|語)|(语|語)无伦次|語無倫次|(说话|說話|讲话|講話)(乱|亂)七八糟|不知道(自己)?在哪"],
-        "allergy": [r"(红肿|紅腫)[^，,。]{0,4}(扩散|擴散|变大|變大)|(荨|蕁)麻疹|(风|風)(团|團)|(全身|浑身|渾身)[^，,。]{0,4}(痒|癢|疹|红|紅|肿|腫)|(脸|臉|嘴唇|嘴|舌头|舌頭|眼皮|喉咙|喉嚨)[^，,。]{0,3}(肿|腫)|(过|過)敏(反应|反應|性休克)?"],
+        "breathing": [
+            r"喘不(上|过|過)(气|氣)|呼吸困(难|難)|(不能|没法|沒法|无法|無法)呼吸|透不(过|過)(气|氣)|上不(来|來)(气|氣)|憋(气|氣)|窒息|呼吸(急促|很(困难|困難|急))|喉(咙|嚨)(好|很)?(紧|緊|肿|腫)"
+        ],
+        "chest": [
+            r"(胸口|胸部|胸)(好|很|非常|特别|特別|剧烈|劇烈)?(痛|疼|闷|悶|紧|緊|压|壓)|心(脏|臟)(好|很)?(痛|疼)|心(绞|絞)痛|胸痛"
+        ],
+        "consciousness": [
+            r"(晕|暈|昏)倒|昏迷|(晕|暈|昏)(过|過)去|失去(意识|意識)|不省人事|叫不(醒|应|應)|(没|沒)(有)?(反应|反應)|抽搐|(痉|痙)(挛|攣)|(癫|癲)(痫|癇)(发|發)作"
+        ],
+        "stroke": [
+            r"(突然|忽然)[^，,。]{0,6}头(痛|疼)|(突然|忽然)[^，,。]{0,6}頭(痛|疼)|(头|頭)(痛|疼)(得)?(厉害|厲害|剧烈|劇烈|欲裂|要炸)|(头|頭)(痛|疼)[^。]{0,15}(吐|看不清|模糊|重影)",
+            r"(脸|臉|嘴)(歪|一(边|邊))|(口齿|口齒|说话|說話|讲话|講話)(不清|含糊)|半(边|邊)(身体|身體)|(一侧|一側|一(边|邊))(手|脚|腳|身体|身體)?(无力|無力|麻|动不了|動不了)|(手|脚|腳)(没力|沒力|无力|無力)|流口水|中(风|風)|重影",
+        ],
+        "confusion": [
+            r"(认|認)不(出|得)|不(认|認)(识|識)(我|人|家人)|(意识|意識|神志)(模糊|不清)|胡言(乱|亂)(语|語)|(语|語)无伦次|語無倫次|(说话|說話|讲话|講話)(乱|亂)七八糟|不知道(自己)?在哪"
+        ],
+        "allergy": [
+            r"(红肿|紅腫)[^，,。]{0,4}(扩散|擴散|变大|變大)|(荨|蕁)麻疹|(风|風)(团|團)|(全身|浑身|渾身)[^，,。]{0,4}(痒|癢|疹|红|紅|肿|腫)|(脸|臉|嘴唇|嘴|舌头|舌頭|眼皮|喉咙|喉嚨)[^，,。]{0,3}(肿|腫)|(过|過)敏(反应|反應|性休克)?"
+        ],
         "bleeding": [r"(血|出血)[^，,。]{0,3}(止不住|停不下|不停|一直流)|流血不止|(吐|咳)血|便血|大出血"],
-        "vomiting": [r"(吐|呕吐|嘔吐)[^，,。]{0,6}(不停|一直|停不下|(连|連)水|喝不下)|(喝水|水)(都|也)?[^，,。]{0,3}(喝不下|吐)|一直(吐|呕|嘔)"],
-        "fever": [r"高(烧|燒)|(烧|燒)[^，,。]{0,3}(不退|退不下)|(发抖|發抖|打寒(战|戰)|寒(颤|顫))[^，,。]{0,3}(不停|一直)|一直(发抖|發抖)"],
+        "vomiting": [
+            r"(吐|呕吐|嘔吐)[^，,。]{0,6}(不停|一直|停不下|(连|連)水|喝不下)|(喝水|水)(都|也)?[^，,。]{0,3}(喝不下|吐)|一直(吐|呕|嘔)"
+        ],
+        "fever": [
+            r"高(烧|燒)|(烧|燒)[^，,。]{0,3}(不退|退不下)|(发抖|發抖|打寒(战|戰)|寒(颤|顫))[^，,。]{0,3}(不停|一直)|一直(发抖|發抖)"
+        ],
         "shock": [r"(嘴唇|指甲|脸|臉)(发|發|变|變)?(紫|青)|冷汗|(脸|臉)色(苍白|蒼白|发白|發白)"],
         "call_for_help": [r"(救护|救護)(车|車)|急救|(打|叫|拨|撥)\s*(120|119|911)|救命|快(来|來)人"],
     },
     "ko": {
-        "breathing": [r"숨(을|이)?\s*(못|안)\s*쉬|숨(이|을)?\s*(차|막|가빠|가쁘|막혀)|숨\s*쉬기(가)?\s*(힘들|어렵|곤란)|호흡(이|을)?\s*(곤란|힘들|못|안)|목(이|구멍이)?\s*(조여|막혀|부어|붓)"],
+        "breathing": [
+            r"숨(을|이)?\s*(못|안)\s*쉬|숨(이|을)?\s*(차|막|가빠|가쁘|막혀)|숨\s*쉬기(가)?\s*(힘들|어렵|곤란)|호흡(이|을)?\s*(곤란|힘들|못|안)|목(이|구멍이)?\s*(조여|막혀|부어|붓)"
+        ],
         "chest": [r"가슴(이|에)?\s*(너무|많이|엄청|갑자기|좀)?\s*(아파|아프|아픕|답답|조여|쥐어짜|찢어)|흉통"],
-        "consciousness": [r"쓰러(졌|져|지)|기절|실신|의식(이|을)?\s*(없|잃|못)|(안|못)\s*깨어나|깨어나지\s*(않|못)|(반응|대답)(이|을)?\s*(없|안|못)|경련|발작|의식불명"],
-        "stroke": [r"갑자기[^.?!]{0,10}머리(가)?\s*(너무|엄청|깨질|심하게)?\s*(아프|아파|아픕)|머리(가)?\s*깨질\s*(것|듯)|두통[^.?!]{0,20}(토|구토|흐려|안 보)"
-                   r"|머리[^.?!]{0,12}(아프|아파)[^.?!]{0,20}(토했|구토|흐려|흐릿|안 보)",
-                   r"얼굴\s*(한쪽|반쪽|한 쪽)(이)?\s*(처지|쳐지|처졌|쳐졌|마비|돌아)|(말|발음)(이|을)?\s*(어눌|꼬|이상)|입(이)?\s*(한쪽|한 쪽)(으로)?\s*(돌아|처지|쳐지|처졌|쳐졌|비뚤)|(한쪽|반쪽|한 쪽)\s*(팔|다리|손|몸)(이|에)?\s*(힘이 없|마비|저리|안 움직)|(팔|다리)(에|이)?\s*힘이\s*(안|없|빠)|침(을)?\s*흘리|뇌졸중|중풍"],
-        "confusion": [r"(여기가|어디인지|어딘지)\s*(어딘지|모르)|못\s*알아보|알아보지\s*못|횡설수설|헛소리|정신(이)?\s*(혼미|오락가락)|의식이?\s*흐려"],
-        "allergy": [r"두드러기|(얼굴|입술|혀|눈|목|눈꺼풀)(이|가)?\s*(부었|부어|붓|퉁퉁)|온몸(에|이)?\s*(가려|두드러기|발진|빨갛)|아나필락시스|알레르기\s*반응|쇼크"],
-        "bleeding": [r"피(가|는)?\s*(안|잘 안|계속)\s*(멈|멎|흘)|피(가)?\s*멈추지\s*않|출혈(이)?\s*(심|계속)|피를?\s*토|토혈|각혈|혈변"],
-        "vomiting": [r"(계속|자꾸)\s*(토|구토)|구토(가)?\s*(멈추지|안 멈|계속|심)|물(도|조차)?\s*(못|안)\s*마시|물만\s*마셔도\s*토"],
-        "fever": [r"고열|열(이)?\s*(안\s*내려|내리지\s*않|안\s*떨어)|(오한|떨림)(이)?\s*(멈추지|심|안 멈|계속)|(몸|온몸)(이)?\s*(덜덜|벌벌)"],
+        "consciousness": [
+            r"쓰러(졌|져|지)|기절|실신|의식(이|을)?\s*(없|잃|못)|(안|못)\s*깨어나|깨어나지\s*(않|못)|(반응|대답)(이|을)?\s*(없|안|못)|경련|발작|의식불명"
+        ],
+        "stroke": [
+            r"갑자기[^.?!]{0,10}머리(가)?\s*(너무|엄청|깨질|심하게)?\s*(아프|아파|아픕)|머리(가)?\s*깨질\s*(것|듯)|두통[^.?!]{0,20}(토|구토|흐려|안 보)"
+            r"|머리[^.?!]{0,12}(아프|아파)[^.?!]{0,20}(토했|구토|흐려|흐릿|안 보)",
+            r"얼굴\s*(한쪽|반쪽|한 쪽)(이)?\s*(처지|쳐지|처졌|쳐졌|마비|돌아)|(말|발음)(이|을)?\s*(어눌|꼬|이상)|입(이)?\s*(한쪽|한 쪽)(으로)?\s*(돌아|처지|쳐지|처졌|쳐졌|비뚤)|(한쪽|반쪽|한 쪽)\s*(팔|다리|손|몸)(이|에)?\s*(힘이 없|마비|저리|안 움직)|(팔|다리)(에|이)?\s*힘이\s*(안|없|빠)|침(을)?\s*흘리|뇌졸중|중풍",
+        ],
+        "confusion": [
+            r"(여기가|어디인지|어딘지)\s*(어딘지|모르)|못\s*알아보|알아보지\s*못|횡설수설|헛소리|정신(이)?\s*(혼미|오락가락)|의식이?\s*흐려"
+        ],
+        "allergy": [
+            r"두드러기|(얼굴|입술|혀|눈|목|눈꺼풀)(이|가)?\s*(부었|부어|붓|퉁퉁)|온몸(에|이)?\s*(가려|두드러기|발진|빨갛)|아나필락시스|알레르기\s*반응|쇼크"
+        ],
+        "bleeding": [
+            r"피(가|는)?\s*(안|잘 안|계속)\s*(멈|멎|흘)|피(가)?\s*멈추지\s*않|출혈(이)?\s*(심|계속)|피를?\s*토|토혈|각혈|혈변"
+        ],
+        "vomiting": [
+            r"(계속|자꾸)\s*(토|구토)|구토(가)?\s*(멈추지|안 멈|계속|심)|물(도|조차)?\s*(못|안)\s*마시|물만\s*마셔도\s*토"
+        ],
+        "fever": [
+            r"고열|열(이)?\s*(안\s*내려|내리지\s*않|안\s*떨어)|(오한|떨림)(이)?\s*(멈추지|심|안 멈|계속)|(몸|온몸)(이)?\s*(덜덜|벌벌)"
+        ],
         "shock": [r"(입술|얼굴|손끝|손톱)(이|가)?\s*(파랗|파래|보라|하얗|창백)|식은땀|창백"],
         "call_for_help": [r"구급차|응급실|살려\s*주"],
     },
     "vi": {
-        "breathing": [r"\b(khong|ko|k) (the )?tho (duoc|dc)\b|\bkho tho\b|\bngat tho\b|\bhut hoi\b|\btho (gap|doc)\b|\bnghet tho\b|\b(co hong|hong) (bi )?(sung|nghen)\b"],
+        "breathing": [
+            r"\b(khong|ko|k) (the )?tho (duoc|dc)\b|\bkho tho\b|\bngat tho\b|\bhut hoi\b|\btho (gap|doc)\b|\bnghet tho\b|\b(co hong|hong) (bi )?(sung|nghen)\b"
+        ],
         "chest": [r"\b(dau|tuc|that) nguc\b|\bnguc (dau|tuc|that)\b"],
-        "consciousness": [r"\b(bi |da |vua )?ngat (xiu|di|roi)\b|\bxiu\b|\bbi ngat\b|\bbat tinh\b|\bmat y thuc\b|\b(goi|lay) (khong|ko|mai khong) (tinh|day|tra loi)\b|\bkhong (tinh|phan ung|tra loi)\b|\bco giat\b|\bdong kinh\b"],
-        "stroke": [r"\b(dot nhien|tu nhien)\b.{0,15}\bdau dau\b|\bdau dau (du doi|kinh khung|nhu bua bo)\b|\bdau dau\b.{0,30}\b(non|oi|mo mat|nhin mo|khong nhin)\b",
-                   r"\b(mat|mieng|moi) (bi )?(lech|meo|xe)\b|\b(meo|lech) (mieng|mat)\b|\bnoi (ngong|lap|kho|khong ro)\b|\b(yeu|te) (nua nguoi|mot ben)\b|\bmot ben (nguoi|mat|tay|chan) (bi )?(yeu|te|liet|lech)\b|\bdot quy\b|\btai bien\b"],
+        "consciousness": [
+            r"\b(bi |da |vua )?ngat (xiu|di|roi)\b|\bxiu\b|\bbi ngat\b|\bbat tinh\b|\bmat y thuc\b|\b(goi|lay) (khong|ko|mai khong) (tinh|day|tra loi)\b|\bkhong (tinh|phan ung|tra loi)\b|\bco giat\b|\bdong kinh\b"
+        ],
+        "stroke": [
+            r"\b(dot nhien|tu nhien)\b.{0,15}\bdau dau\b|\bdau dau (du doi|kinh khung|nhu bua bo)\b|\bdau dau\b.{0,30}\b(non|oi|mo mat|nhin mo|khong nhin)\b",
+            r"\b(mat|mieng|moi) (bi )?(lech|meo|xe)\b|\b(meo|lech) (mieng|mat)\b|\bnoi (ngong|lap|kho|khong ro)\b|\b(yeu|te) (nua nguoi|mot ben)\b|\bmot ben (nguoi|mat|tay|chan) (bi )?(yeu|te|liet|lech)\b|\bdot quy\b|\btai bien\b",
+        ],
         "confusion": [r"\blu lan\b|\bmo man\b|\bnoi (nham|lung tung|linh tinh)\b|\bkhong (nhan ra|biet minh o dau)\b"],
-        "allergy": [r"\bme day\b|\bphan ve\b|\bdi ung (nang|nghiem trong)\b|\bphan ung di ung\b|\b(moi|mat|luoi|mi mat|co hong|hong) (bi )?sung\b|\bsung (moi|mat|luoi)\b|\bngua (khap|toan than)\b"],
-        "bleeding": [r"\bchay mau (khong|ko) (cam|ngung|dung|het)\b|\bmau (chay )?(khong|ko) (cam|ngung|dung)\b|\bchay mau nhieu\b|\b(non|ho) ra mau\b"],
+        "allergy": [
+            r"\bme day\b|\bphan ve\b|\bdi ung (nang|nghiem trong)\b|\bphan ung di ung\b|\b(moi|mat|luoi|mi mat|co hong|hong) (bi )?sung\b|\bsung (moi|mat|luoi)\b|\bngua (khap|toan than)\b"
+        ],
+        "bleeding": [
+            r"\bchay mau (khong|ko) (cam|ngung|dung|het)\b|\bmau (chay )?(khong|ko) (cam|ngung|dung)\b|\bchay mau nhieu\b|\b(non|ho) ra mau\b"
+        ],
         "vomiting": [r"\bnon (lien tuc|mai|nhieu lan|khong ngung)\b|\b(uong|an) (nuoc|gi) (cung|la) (non|oi)\b"],
-        "fever": [r"\bsot cao\b|\bsot (khong|ko) (ha|giam|ngung)\b|\b(run|ret run) (cam cap|ban bat|khong ngung|du doi)\b"],
+        "fever": [
+            r"\bsot cao\b|\bsot (khong|ko) (ha|giam|ngung)\b|\b(run|ret run) (cam cap|ban bat|khong ngung|du doi)\b"
+        ],
         "shock": [r"\b(moi|mat|mong tay) (tim|tai nhot|xanh)\b|\bmo hoi lanh\b"],
         "call_for_help": [r"\bcap cuu\b|\bcuu (toi|voi|em)\b|\b115\b"],
     },
     "pt": {
-        "breathing": [r"\b(nao|nem) (consigo|consegue|consegui|da pra|da para) respirar\b|\bfalta (de|o) ar\b|\bfaltando ar\b|\bsem ar\b|\bdificuldade (para|pra|de) respirar\b|\bsufoc\w*\b|\bchiado\b|\bgarganta (fechando|inchad\w*|inchando|apertada)\b"],
-        "chest": [r"\bdor (forte |muito forte |intensa )?no peito\b|\bpeito (doendo|apertado|pesado|doi)\b|\baperto no peito\b|\binfarto\b"],
-        "consciousness": [r"\bdesmai\w*\b|\bperdeu (a )?consciencia\b|\binconsciente\b|\bnao (acorda|responde|reage)\b|\bconvuls\w*\b|\bdesacordad\w*\b"],
-        "stroke": [r"\bdor de cabeca\b.{0,40}\b(vomit\w*|vista (embacada|turva)|nao enxergo)\b|\b(de repente|subita|subito)\b.{0,30}\bdor de cabeca\b|\bpior dor de cabeca\b",
-                   r"\bnao (consegue|consigo|pode|conseguiu) (mexer|mover|levantar|sentir|usar) (o|a|os|as|seu|sua|meu|minha) (braco|perna|mao|lado)s?\b|\bfal(a|ando) (estranho|esquisito|enrolado|embolado|arrastado|errado|tudo errado)\b|\b(rosto|boca|cara) (dele |dela )?(caiu|caido|torto|torta|entortou|paralisad\w*)\b|\bfala (ta |esta )?(enrolada|arrastada|embolada|estranha)\b|\b(braco|perna|lado) (sem forca|fraco|dormente|paralisad\w*)\b|\bavc\b|\bderrame\b"],
-        "confusion": [r"\bconfus[oa]\b(?! (com|sobre))|\bdesorientad[oa]\b|\bdelirando\b|\bnao (sabe|reconhece) (onde|quem|ninguem|a gente)\b|\bnao me reconhece\b|\bfalando coisas? sem sentido\b"],
-        "allergy": [r"\burticaria\b|\banafila\w*\b|\b(boca|labios?|lingua|rosto|olhos?|garganta|cara) (ta |esta |estao |ficou |ficaram )?(inchad\w*|inchando)\b|\breacao alergica\b|\bcoceira (no corpo todo|pelo corpo)\b|\b(manchas|placas|vergoes|bolinhas) (pelo|no) corpo\b"],
-        "bleeding": [r"\b(sangue|sangramento)\b.{0,15}\bnao (para|parou|estanca)\b|\bnao para de sangrar\b|\bsangrando (muito|sem parar)\b|\b(vomit\w*|tossindo) sangue\b"],
-        "vomiting": [r"\bvomit\w* (sem parar|muito|tudo|o tempo todo)\b|\bnem (a )?agua (para|fica|parou)\b|\bnao (consigo|consegue) (beber|tomar) (nem )?agua\b"],
-        "fever": [r"\bfebre (alta|muito alta|nao (baixa|passa|cede))\b|\btremendo (muito|sem parar)\b|\bcalafrios?\b.{0,10}\b(sem parar|fortes?|muito)\b"],
-        "shock": [r"\bsuando frio\b|\bsuor frio\b|\b(labios?|boca|dedos|unhas) (roxos?|roxas?|azul|azuis|arroxead\w*)\b|\bmuito palid\w*\b"],
-        "call_for_help": [r"\bambulancia\b|\bsamu\b|\b192\b|\bsocorro\b|\bme ajuda\b|\bemergencia\b|\bpronto[- ]socorro\b"],
+        "breathing": [
+            r"\b(nao|nem) (consigo|consegue|consegui|da pra|da para) respirar\b|\bfalta (de|o) ar\b|\bfaltando ar\b|\bsem ar\b|\bdificuldade (para|pra|de) respirar\b|\bsufoc\w*\b|\bchiado\b|\bgarganta (fechando|inchad\w*|inchando|apertada)\b"
+        ],
+        "chest": [
+            r"\bdor (forte |muito forte |intensa )?no peito\b|\bpeito (doendo|apertado|pesado|doi)\b|\baperto no peito\b|\binfarto\b"
+        ],
+        "consciousness": [
+            r"\bdesmai\w*\b|\bperdeu (a )?consciencia\b|\binconsciente\b|\bnao (acorda|responde|reage)\b|\bconvuls\w*\b|\bdesacordad\w*\b"
+        ],
+        "stroke": [
+            r"\bdor de cabeca\b.{0,40}\b(vomit\w*|vista (embacada|turva)|nao enxergo)\b|\b(de repente|subita|subito)\b.{0,30}\bdor de cabeca\b|\bpior dor de cabeca\b",
+            r"\bnao (consegue|consigo|pode|conseguiu) (mexer|mover|levantar|sentir|usar) (o|a|os|as|seu|sua|meu|minha) (braco|perna|mao|lado)s?\b|\bfal(a|ando) (estranho|esquisito|enrolado|embolado|arrastado|errado|tudo errado)\b|\b(rosto|boca|cara) (dele |dela )?(caiu|caido|torto|torta|entortou|paralisad\w*)\b|\bfala (ta |esta )?(enrolada|arrastada|embolada|estranha)\b|\b(braco|perna|lado) (sem forca|fraco|dormente|paralisad\w*)\b|\bavc\b|\bderrame\b",
+        ],
+        "confusion": [
+            r"\bconfus[oa]\b(?! (com|sobre))|\bdesorientad[oa]\b|\bdelirando\b|\bnao (sabe|reconhece) (onde|quem|ninguem|a gente)\b|\bnao me reconhece\b|\bfalando coisas? sem sentido\b"
+        ],
+        "allergy": [
+            r"\burticaria\b|\banafila\w*\b|\b(boca|labios?|lingua|rosto|olhos?|garganta|cara) (ta |esta |estao |ficou |ficaram )?(inchad\w*|inchando)\b|\breacao alergica\b|\bcoceira (no corpo todo|pelo corpo)\b|\b(manchas|placas|vergoes|bolinhas) (pelo|no) corpo\b"
+        ],
+        "bleeding": [
+            r"\b(sangue|sangramento)\b.{0,15}\bnao (para|parou|estanca)\b|\bnao para de sangrar\b|\bsangrando (muito|sem parar)\b|\b(vomit\w*|tossindo) sangue\b"
+        ],
+        "vomiting": [
+            r"\bvomit\w* (sem parar|muito|tudo|o tempo todo)\b|\bnem (a )?agua (para|fica|parou)\b|\bnao (consigo|consegue) (beber|tomar) (nem )?agua\b"
+        ],
+        "fever": [
+            r"\bfebre (alta|muito alta|nao (baixa|passa|cede))\b|\btremendo (muito|sem parar)\b|\bcalafrios?\b.{0,10}\b(sem parar|fortes?|muito)\b"
+        ],
+        "shock": [
+            r"\bsuando frio\b|\bsuor frio\b|\b(labios?|boca|dedos|unhas) (roxos?|roxas?|azul|azuis|arroxead\w*)\b|\bmuito palid\w*\b"
+        ],
+        "call_for_help": [
+            r"\bambulancia\b|\bsamu\b|\b192\b|\bsocorro\b|\bme ajuda\b|\bemergencia\b|\bpronto[- ]socorro\b"
+        ],
     },
     "es": {
-        "breathing": [r"\bno (puedo|puede|podia|logro) respirar\b|\b(me |le )?falta (el )?aire\b|\bdificultad para respirar\b|\b(me|se) ahog\w*\b|\bsilbido\b|\bgarganta (cerrada|cerrando|hinchada|apretada)\b|\bse (me |le )?cierra la garganta\b"],
-        "chest": [r"\bdolor (fuerte |muy fuerte |intenso )?(en el|de) pecho\b|\b(me |le )?duele (mucho )?el pecho\b|\bpecho (apretado|oprimido)\b|\bopresion en el pecho\b|\binfarto\b"],
-        "consciousness": [r"\bdesmay\w*\b|\bperdio (el )?conocimiento\b|\binconsciente\b|\bno (despierta|responde|reacciona)\b|\bconvulsi\w*\b"],
-        "stroke": [r"\b(de repente|repentino|subito)\b.{0,30}\bdolor de cabeza\b|\bdolor de cabeza\b.{0,40}\b(vomit\w*|veo borroso|vision borrosa|no veo)\b|\bel peor dolor de cabeza\b",
-                   r"\bno (puede|puedo|podia|pudo) (mover|levantar|sentir|usar|apretar|mantener) (el|la|los|las|su|sus|mi|mis) (brazo|pierna|mano|pie|lado)s?\b|\bhabla (raro|rara|extran\w*|enredad\w*|arrastrad\w*|incoherente|trabad\w*|torcid\w*)\b|\bse le (cayo|cae) (la cara|la boca|el labio|un lado)\b|\b(cara|boca) (caida|torcida|chueca|paralizada)\b|\bcara .{0,10}de un lado\b|\bno habla bien\b|\barrastra las palabras\b|\b(brazo|pierna|lado) (sin fuerza|debil|dormid[oa]|paralizad[oa])\b|\bderrame( cerebral)?\b|\bictus\b"],
-        "confusion": [r"\bconfundid[oa]\b(?! (con|sobre|por))|\bdesorientad[oa]\b|\bdelirando\b|\bno (me |nos )?reconoce\b|\bno sabe (donde|quien)\b|\bdice cosas sin sentido\b|\bincoherente\b"],
-        "allergy": [r"\bronchas\b|\burticaria\b|\banafila\w*\b|\b(labios?|lengua|cara|ojos?|parpados?|garganta|boca) (se (me |le )?)?hinch\w*\b|\bse (me |le )?hinch\w* (los |la |el )?(labios?|lengua|cara|ojos?|garganta)\b|\breaccion alergica\b|\b(comezon|picazon) (en todo el cuerpo|por todo)\b"],
-        "bleeding": [r"\bno (para|deja) de sangrar\b|\b(la )?sangre no (para|se detiene)\b|\bsangrando (mucho|sin parar)\b|\bsangrado (abundante|que no para)\b|\b(vomit\w*|tos\w*) sangre\b"],
-        "vomiting": [r"\bvomit\w* (todo|sin parar|mucho|todo el tiempo|a cada rato)\b|\bni (el )?agua (me |le )?(queda|aguanto|retengo|tolero)\b|\bno (tolero|retengo|aguanto) (ni )?(el )?agua\b|\bno puedo (tomar|beber) (ni )?agua\b"],
-        "fever": [r"\bfiebre (alta|muy alta|que no baja)\b|\bescalofrios\b.{0,15}\b(no paran|fuertes|sin parar)\b|\btembl\w* (mucho|sin parar)\b"],
+        "breathing": [
+            r"\bno (puedo|puede|podia|logro) respirar\b|\b(me |le )?falta (el )?aire\b|\bdificultad para respirar\b|\b(me|se) ahog\w*\b|\bsilbido\b|\bgarganta (cerrada|cerrando|hinchada|apretada)\b|\bse (me |le )?cierra la garganta\b"
+        ],
+        "chest": [
+            r"\bdolor (fuerte |muy fuerte |intenso )?(en el|de) pecho\b|\b(me |le )?duele (mucho )?el pecho\b|\bpecho (apretado|oprimido)\b|\bopresion en el pecho\b|\binfarto\b"
+        ],
+        "consciousness": [
+            r"\bdesmay\w*\b|\bperdio (el )?conocimiento\b|\binconsciente\b|\bno (despierta|responde|reacciona)\b|\bconvulsi\w*\b"
+        ],
+        "stroke": [
+            r"\b(de repente|repentino|subito)\b.{0,30}\bdolor de cabeza\b|\bdolor de cabeza\b.{0,40}\b(vomit\w*|veo borroso|vision borrosa|no veo)\b|\bel peor dolor de cabeza\b",
+            r"\bno (puede|puedo|podia|pudo) (mover|levantar|sentir|usar|apretar|mantener) (el|la|los|las|su|sus|mi|mis) (brazo|pierna|mano|pie|lado)s?\b|\bhabla (raro|rara|extran\w*|enredad\w*|arrastrad\w*|incoherente|trabad\w*|torcid\w*)\b|\bse le (cayo|cae) (la cara|la boca|el labio|un lado)\b|\b(cara|boca) (caida|torcida|chueca|paralizada)\b|\bcara .{0,10}de un lado\b|\bno habla bien\b|\barrastra las palabras\b|\b(brazo|pierna|lado) (sin fuerza|debil|dormid[oa]|paralizad[oa])\b|\bderrame( cerebral)?\b|\bictus\b",
+        ],
+        "confusion": [
+            r"\bconfundid[oa]\b(?! (con|sobre|por))|\bdesorientad[oa]\b|\bdelirando\b|\bno (me |nos )?reconoce\b|\bno sabe (donde|quien)\b|\bdice cosas sin sentido\b|\bincoherente\b"
+        ],
+        "allergy": [
+            r"\bronchas\b|\burticaria\b|\banafila\w*\b|\b(labios?|lengua|cara|ojos?|parpados?|garganta|boca) (se (me |le )?)?hinch\w*\b|\bse (me |le )?hinch\w* (los |la |el )?(labios?|lengua|cara|ojos?|garganta)\b|\breaccion alergica\b|\b(comezon|picazon) (en todo el cuerpo|por todo)\b"
+        ],
+        "bleeding": [
+            r"\bno (para|deja) de sangrar\b|\b(la )?sangre no (para|se detiene)\b|\bsangrando (mucho|sin parar)\b|\bsangrado (abundante|que no para)\b|\b(vomit\w*|tos\w*) sangre\b"
+        ],
+        "vomiting": [
+            r"\bvomit\w* (todo|sin parar|mucho|todo el tiempo|a cada rato)\b|\bni (el )?agua (me |le )?(queda|aguanto|retengo|tolero)\b|\bno (tolero|retengo|aguanto) (ni )?(el )?agua\b|\bno puedo (tomar|beber) (ni )?agua\b"
+        ],
+        "fever": [
+            r"\bfiebre (alta|muy alta|que no baja)\b|\bescalofrios\b.{0,15}\b(no paran|fuertes|sin parar)\b|\btembl\w* (mucho|sin parar)\b"
+        ],
         "shock": [r"\bsud(or|ando) frio\b|\b(labios|unas|dedos) (morados|azules)\b|\bmuy palid[oa]\b"],
-        "call_for_help": [r"\bambulancia\b|\b911\b|\bemergencia\b|\burgencias\b|\bauxilio\b|\bsocorro\b|\bayuda\s*!|\bayudenme\b"],
+        "call_for_help": [
+            r"\bambulancia\b|\b911\b|\bemergencia\b|\burgencias\b|\bauxilio\b|\bsocorro\b|\bayuda\s*!|\bayudenme\b"
+        ],
     },
     "tl": {
-        "breathing": [r"\bmakahinga\b|\bhirap (na |po )?((ako|akong|siya|siyang) )?(po )?(huminga|sa paghinga)\b|\bkapos (ang|sa) hininga\b|\bhinihingal\b|\bnaninikip ang lalamunan\b"],
-        "chest": [r"\b(masakit|sumasakit|naninikip|sumisikip|mabigat) (po )?(ang |na )?(po )?dibdib\b|\bsakit (ng|sa) dibdib\b|\bdibdib (ko )?(ay )?(masakit|naninikip|sumasakit)\b"],
-        "consciousness": [r"\bnahimatay\b|\bhinimatay\b|\bwalang malay\b|\bnawalan (ng|nang) malay\b|\bhindi (magising|gumigising|sumasagot|tumutugon)\b|\bnangingisay\b|\bkombulsyon\b"],
-        "stroke": [r"\b(biglang|bigla)\b.{0,20}\b(sakit|sumakit) (ng|ang) ulo\b|\bsakit ng ulo\b.{0,30}\b(suka|nagsuka|sumuka|malabo)\b",
-                   r"\b(tumabingi|tabingi|lumaylay|nakalaylay) (ang )?(mukha|bibig)\b|\bmukha\b.{0,10}\b(tumabingi|tabingi|lumaylay)\b|\bbulol\b|\b(hindi|di) (maigalaw|maiangat|makagalaw)\b|\bnamamanhid (ang )?(kalahati|isang)\b"],
+        "breathing": [
+            r"\bmakahinga\b|\bhirap (na |po )?((ako|akong|siya|siyang) )?(po )?(huminga|sa paghinga)\b|\bkapos (ang|sa) hininga\b|\bhinihingal\b|\bnaninikip ang lalamunan\b"
+        ],
+        "chest": [
+            r"\b(masakit|sumasakit|naninikip|sumisikip|mabigat) (po )?(ang |na )?(po )?dibdib\b|\bsakit (ng|sa) dibdib\b|\bdibdib (ko )?(ay )?(masakit|naninikip|sumasakit)\b"
+        ],
+        "consciousness": [
+            r"\bnahimatay\b|\bhinimatay\b|\bwalang malay\b|\bnawalan (ng|nang) malay\b|\bhindi (magising|gumigising|sumasagot|tumutugon)\b|\bnangingisay\b|\bkombulsyon\b"
+        ],
+        "stroke": [
+            r"\b(biglang|bigla)\b.{0,20}\b(sakit|sumakit) (ng|ang) ulo\b|\bsakit ng ulo\b.{0,30}\b(suka|nagsuka|sumuka|malabo)\b",
+            r"\b(tumabingi|tabingi|lumaylay|nakalaylay) (ang )?(mukha|bibig)\b|\bmukha\b.{0,10}\b(tumabingi|tabingi|lumaylay)\b|\bbulol\b|\b(hindi|di) (maigalaw|maiangat|makagalaw)\b|\bnamamanhid (ang )?(kalahati|isang)\b",
+        ],
         "confusion": [r"\bnalilito\b|\b(makilala|nakikilala)\b|\bnagdedeliryo\b|\bwala sa sarili\b"],
-        "allergy": [r"\bpantal\b|\bnamamaga (ang )?(mukha|labi|dila|lalamunan|mata)\b|\b(mukha|labi|dila|lalamunan|mata) (ay )?(namamaga|maga)\b|\bkati (sa|ng) buong katawan\b"],
-        "bleeding": [r"\b(ayaw|hindi) (tumigil|huminto|maampat)\b.{0,10}\bdugo\b|\bdugo\b.{0,15}\b(ayaw|hindi) (tumigil|huminto|maampat)\b|\b(sumusuka|nagsusuka|umuubo) (ng )?dugo\b|\bdumudugo (pa rin|nang husto|ng husto)\b"],
-        "vomiting": [r"\bsuka (nang|ng) suka\b|\bisinusuka\b|\bnagsusuka (pa rin|nang husto|palagi)\b|\b(hindi|di) (makainom|mapanatili)\b"],
-        "fever": [r"\bmataas na lagnat\b|\blagnat\b.{0,10}\b(hindi|ayaw) bumaba\b|\bnanginginig (nang|ng) (husto|todo)\b|\bginaw na ginaw\b"],
+        "allergy": [
+            r"\bpantal\b|\bnamamaga (ang )?(mukha|labi|dila|lalamunan|mata)\b|\b(mukha|labi|dila|lalamunan|mata) (ay )?(namamaga|maga)\b|\bkati (sa|ng) buong katawan\b"
+        ],
+        "bleeding": [
+            r"\b(ayaw|hindi) (tumigil|huminto|maampat)\b.{0,10}\bdugo\b|\bdugo\b.{0,15}\b(ayaw|hindi) (tumigil|huminto|maampat)\b|\b(sumusuka|nagsusuka|umuubo) (ng )?dugo\b|\bdumudugo (pa rin|nang husto|ng husto)\b"
+        ],
+        "vomiting": [
+            r"\bsuka (nang|ng) suka\b|\bisinusuka\b|\bnagsusuka (pa rin|nang husto|palagi)\b|\b(hindi|di) (makainom|mapanatili)\b"
+        ],
+        "fever": [
+            r"\bmataas na lagnat\b|\blagnat\b.{0,10}\b(hindi|ayaw) bumaba\b|\bnanginginig (nang|ng) (husto|todo)\b|\bginaw na ginaw\b"
+        ],
         "shock": [r"\bmalamig na pawis\b|\b(labi|kuko) (ay )?(kulay )?(ube|asul|violet)\b|\bmaputla\b"],
         "call_for_help": [r"\bambulans(i)?ya\b|\btulong\s*!|\btulungan (mo |niyo |nyo )?(ako|kami)\b|\bsaklolo\b"],
     },
     "id": {
-        "breathing": [r"\b(tidak|tak|gak|ga|nggak) (bisa|dapat) (bernapas|bernafas|napas|nafas)\b|\bsesak( napas| nafas)?\b|\b(susah|sulit) (bernapas|napas|nafas|bernafas)\b|\btenggorokan\b.{0,20}\b(bengkak|tercekik|menyempit|sempit)\b"],
+        "breathing": [
+            r"\b(tidak|tak|gak|ga|nggak) (bisa|dapat) (bernapas|bernafas|napas|nafas)\b|\bsesak( napas| nafas)?\b|\b(susah|sulit) (bernapas|napas|nafas|bernafas)\b|\btenggorokan\b.{0,20}\b(bengkak|tercekik|menyempit|sempit)\b"
+        ],
         "chest": [r"\b(nyeri|sakit) dada\b|\bdada (sakit|nyeri|sesak|terasa berat|ditekan)\b"],
-        "consciousness": [r"\bpingsan\b|\btidak sadar(kan diri)?\b|\bhilang kesadaran\b|\b(tidak|tak|gak) (bangun|merespons|respon|menjawab)\b|\bkejang\b"],
-        "stroke": [r"\b(tiba-tiba|mendadak)\b.{0,20}\b(sakit kepala|pusing)\b|\bsakit kepala\b.{0,10}\b(hebat|parah)\b|\bsakit kepala\b.{0,30}\b(muntah|pandangan kabur|penglihatan kabur)\b",
-                   r"\bwajah\b.{0,10}\b(mencong|miring|turun|perot)\b|\bmulut (mencong|miring|perot)\b|\bbicara (pelo|cadel|tidak jelas)\b|\bpelo\b|\blemah (sebelah|separuh)\b|\b(tangan|kaki) (sebelah|kanan|kiri) (lemas|lemah|mati rasa)\b"],
-        "confusion": [r"\btiba-tiba bingung\b|\bjadi bingung\b|\blinglung\b|\bmengigau\b|\bngelantur\b|\b(tidak|tak|gak) (kenal|mengenali) (saya|aku|kami)\b"],
-        "allergy": [r"\bbiduran\b|\bkaligata\b|\bgatal-?gatal (di )?seluruh (badan|tubuh)\b|\bruam (di )?seluruh\b|\b(bibir|wajah|muka|lidah|mata|tenggorokan)\b( \w+){0,2} (jadi |menjadi )?bengkak\b|\bgatal\b.{0,12}\bseluruh (badan|tubuh)\b|\bbengkak (di )?(bibir|wajah|muka|lidah|mata)\b|\breaksi alergi\b|\banafila\w*\b"],
-        "bleeding": [r"\bdarah\b.{0,10}\b(tidak|tak|gak) (berhenti|mau berhenti)\b|\bpendarahan (hebat|tidak berhenti)\b|\b(muntah|batuk) darah\b"],
-        "vomiting": [r"\bmuntah (terus|-muntah)\b|\bmuntah-muntah\b|\bminum (air )?(pun |juga )?muntah\b|\b(tidak|tak|gak) bisa (minum|menahan)\b"],
+        "consciousness": [
+            r"\bpingsan\b|\btidak sadar(kan diri)?\b|\bhilang kesadaran\b|\b(tidak|tak|gak) (bangun|merespons|respon|menjawab)\b|\bkejang\b"
+        ],
+        "stroke": [
+            r"\b(tiba-tiba|mendadak)\b.{0,20}\b(sakit kepala|pusing)\b|\bsakit kepala\b.{0,10}\b(hebat|parah)\b|\bsakit kepala\b.{0,30}\b(muntah|pandangan kabur|penglihatan kabur)\b",
+            r"\bwajah\b.{0,10}\b(mencong|miring|turun|perot)\b|\bmulut (mencong|miring|perot)\b|\bbicara (pelo|cadel|tidak jelas)\b|\bpelo\b|\blemah (sebelah|separuh)\b|\b(tangan|kaki) (sebelah|kanan|kiri) (lemas|lemah|mati rasa)\b",
+        ],
+        "confusion": [
+            r"\btiba-tiba bingung\b|\bjadi bingung\b|\blinglung\b|\bmengigau\b|\bngelantur\b|\b(tidak|tak|gak) (kenal|mengenali) (saya|aku|kami)\b"
+        ],
+        "allergy": [
+            r"\bbiduran\b|\bkaligata\b|\bgatal-?gatal (di )?seluruh (badan|tubuh)\b|\bruam (di )?seluruh\b|\b(bibir|wajah|muka|lidah|mata|tenggorokan)\b( \w+){0,2} (jadi |menjadi )?bengkak\b|\bgatal\b.{0,12}\bseluruh (badan|tubuh)\b|\bbengkak (di )?(bibir|wajah|muka|lidah|mata)\b|\breaksi alergi\b|\banafila\w*\b"
+        ],
+        "bleeding": [
+            r"\bdarah\b.{0,10}\b(tidak|tak|gak) (berhenti|mau berhenti)\b|\bpendarahan (hebat|tidak berhenti)\b|\b(muntah|batuk) darah\b"
+        ],
+        "vomiting": [
+            r"\bmuntah (terus|-muntah)\b|\bmuntah-muntah\b|\bminum (air )?(pun |juga )?muntah\b|\b(tidak|tak|gak) bisa (minum|menahan)\b"
+        ],
         "fever": [r"\bdemam tinggi\b|\bdemam (tidak|tak|gak) turun\b|\bmenggigil (hebat|terus)\b|\bpanas tinggi\b"],
         "shock": [r"\bkeringat dingin\b|\b(bibir|kuku) (biru|membiru|ungu)\b|\bpucat\b"],
         "call_for_help": [r"\bambulans\b|\btolong( saya| kami)?\s*!|\btolong saya\b|\bgawat darurat\b|\bugd\b"],
     },
     "ne": {
-        "breathing": [r"सास\s*(फेर्न)?\s*(सकिन|सक्दिन|सकेन|सक्नुहुन्न|गाह्रो|रोकि|फुल)",
+        "breathing": [
+            r"सास\s*(फेर्न)?\s*(सकिन|सक्दिन|सकेन|सक्नुहुन्न|गाह्रो|रोकि|फुल)",
             # in Latin letters, as typed on a phone without Devanagari
             r"\bsaa?s\b.{0,12}\b(pherna|ferna|phernu|fernu)\b.{0,12}\b(gaa?ro|sakdina|sakina|sakenan|sakdainan)\b"
-            r"|\bsaa?s (fulyo|fuleko|rokiyo|rokiyeko)\b"],
-        "chest": [r"छाती\s*(धेरै|एकदम)?\s*(दुख|पोल|कस|भारी|च्याप)",
+            r"|\bsaa?s (fulyo|fuleko|rokiyo|rokiyeko)\b",
+        ],
+        "chest": [
+            r"छाती\s*(धेरै|एकदम)?\s*(दुख|पोल|कस|भारी|च्याप)",
             # in Latin letters, as typed on a phone without Devanagari
-            r"\bchh?aa?ti\b.{0,15}\b(dukh\w*|pol\w*|bhari|kas\w*|chyap\w*)"],
-        "consciousness": [r"बेहोस|होस\s*(छैन|गुम|हरा)|उठ्नुहुन्न|उठ्दैन|ब्युँझ|ब्यूँझ|मुर्छा|छारे",
+            r"\bchh?aa?ti\b.{0,15}\b(dukh\w*|pol\w*|bhari|kas\w*|chyap\w*)",
+        ],
+        "consciousness": [
+            r"बेहोस|होस\s*(छैन|गुम|हरा)|उठ्नुहुन्न|उठ्दैन|ब्युँझ|ब्यूँझ|मुर्छा|छारे",
             # in Latin letters, as typed on a phone without Devanagari
-            r"\bbeho(s|sh)\b|\bmurchh?a\b|\b(bolaunda|bolauda|bolayera)\b.{0,15}\b(bolnuhunna|boldaina|boldainan|bolnu hunna|uthnuhunna|uthdaina)\b"],
+            r"\bbeho(s|sh)\b|\bmurchh?a\b|\b(bolaunda|bolauda|bolayera)\b.{0,15}\b(bolnuhunna|boldaina|boldainan|bolnu hunna|uthnuhunna|uthdaina)\b",
+        ],
         "stroke": [
             r"(मुख|अनुहार)\s*(बाङ्गो|बांगो|एकातिर|ढल्क)|बोली\s*(लरबरा|अस्पष्ट|लट्पट)|(एकातिरको|एक तर्फको)\s*(हात|खुट्टा|शरीर)|पक्षाघात",
             # a sudden, severe headache, or one with vomiting or blurred or double vision
@@ -1496,29 +1749,42 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
             r"(टाउको|शिर)[^।.!?]{0,20}(दुख|फुट|चर्क)[^।.!?]{0,50}(बान्ता|वान्ता|धमिलो|धुमिलो|धमिल|दोहोरो|नदेख|देख्न सकि)",
             r"(टाउको|शिर)\s*फुट्ला\s*जस्तो|(आँखा|दृष्टि)[^।.!?]{0,10}(धमिलो|धुमिलो|धमिल)[^।.!?]{0,40}(टाउको|शिर)",
             # in Latin letters, as typed on a phone without Devanagari
-            r"\b(mukh|anuhar)\b.{0,10}\b(baa?ngo|ekatira|dhalk\w*)|\bboli\b.{0,10}\b(larbar\w*|aspashta|latpat)"],
+            r"\b(mukh|anuhar)\b.{0,10}\b(baa?ngo|ekatira|dhalk\w*)|\bboli\b.{0,10}\b(larbar\w*|aspashta|latpat)",
+        ],
         "confusion": [r"(चिन्नु|चिन्न)\s*(हुन्न|सक्नु|सकिन)|अलमल|बरबराउ"],
-        "allergy": [r"डाबर|पित्त\s*(आयो|उठ्यो|निस्क)|(ओठ|अनुहार|जिब्रो|घाँटी|आँखा)\s*(सुन्नि|फुल)",
+        "allergy": [
+            r"डाबर|पित्त\s*(आयो|उठ्यो|निस्क)|(ओठ|अनुहार|जिब्रो|घाँटी|आँखा)\s*(सुन्नि|फुल)",
             # in Latin letters, as typed on a phone without Devanagari
-            r"\b(oth|anuhar|jibro|ghaa?n?ti|aa?nkha)\b.{0,8}\b(sunnin\w*|phul\w*|ful\w*)|\bdabar\b"],
-        "bleeding": [r"रगत\s*(रोकि|थामि|बग्न)|रगत\s*बान्ता",
+            r"\b(oth|anuhar|jibro|ghaa?n?ti|aa?nkha)\b.{0,8}\b(sunnin\w*|phul\w*|ful\w*)|\bdabar\b",
+        ],
+        "bleeding": [
+            r"रगत\s*(रोकि|थामि|बग्न)|रगत\s*बान्ता",
             # in Latin letters, as typed on a phone without Devanagari
-            r"\bragat\b.{0,15}\b(rokiena|rokidaina|thamindaina|bagirah\w*)"],
-        "vomiting": [r"बान्ता\s*(रोकि|भइरह|गरिरह)|पानी\s*(पनि|समेत)?\s*(बान्ता|पिउन सकि|अडि)",
+            r"\bragat\b.{0,15}\b(rokiena|rokidaina|thamindaina|bagirah\w*)",
+        ],
+        "vomiting": [
+            r"बान्ता\s*(रोकि|भइरह|गरिरह)|पानी\s*(पनि|समेत)?\s*(बान्ता|पिउन सकि|अडि)",
             # in Latin letters, as typed on a phone without Devanagari
-            r"\bbaa?nta\b.{0,15}\b(rokiena|rokidaina|bhairah\w*|garirah\w*)"],
-        "fever": [r"(ज्वरो|ज्वर)\s*(धेरै|उच्च|तेज)|उच्च\s*ज्वरो|(ज्वरो|ज्वर)\s*(घटेन|झरेन)|काम्ने|कामिरहे",
+            r"\bbaa?nta\b.{0,15}\b(rokiena|rokidaina|bhairah\w*|garirah\w*)",
+        ],
+        "fever": [
+            r"(ज्वरो|ज्वर)\s*(धेरै|उच्च|तेज)|उच्च\s*ज्वरो|(ज्वरो|ज्वर)\s*(घटेन|झरेन)|काम्ने|कामिरहे",
             # in Latin letters, as typed on a phone without Devanagari
-            r"\b(jwaro|jworo|jwar)\b.{0,10}\b(dherai|uchcha|tej|ghatena|jhardaina|jharena)\b"],
+            r"\b(jwaro|jworo|jwar)\b.{0,10}\b(dherai|uchcha|tej|ghatena|jhardaina|jharena)\b",
+        ],
         "shock": [r"चिसो\s*पसिना|(ओठ|नङ)\s*(निलो|नीलो|बैजनी)|फिक्का"],
         "call_for_help": [r"एम्बुलेन्स|एम्बुलेंस|बचाउ|आपतकालीन"],
     },
     "th": {
         "breathing": [r"หายใจ\s*(ไม่ออก|ไม่ทัน|ลำบาก|ติดขัด|ไม่ได้|หอบ)|หอบ(?!หืด)|แน่นหน้าอก"],
         "chest": [r"(เจ็บ|ปวด|แน่น)\s*(หน้า)?อก"],
-        "consciousness": [r"เป็นลม|หมดสติ|ไม่รู้สึกตัว|(เรียก|ปลุก)\s*ไม่\s*(ตื่น|ตอบ|รู้สึกตัว)|ชักเกร็ง|ชักกระตุก|กำลังชัก|มีอาการชัก|ชักไม่หยุด|หน้ามืด"],
-        "stroke": [r"(ปวดหัว|ปวดศีรษะ)\s*(อย่าง)?(รุนแรง|แทบระเบิด)|(จู่ๆ|ทันที|กะทันหัน)[^.!?]{0,20}(ปวดหัว|ปวดศีรษะ)|(ปวดหัว|ปวดศีรษะ)[^.!?]{0,30}(อาเจียน|อ้วก|ตาพร่า|มองไม่ชัด)",
-                   r"(หน้า|ปาก)\s*(เบี้ยว|ตก|ห้อย)|พูด\s*(ไม่ชัด|ลำบาก|ไม่ได้)|(แขน|ขา)\s*(ข้างหนึ่ง|ซีกหนึ่ง)?\s*อ่อนแรง|ชาครึ่งซีก|อ่อนแรงครึ่งซีก|อัมพาต"],
+        "consciousness": [
+            r"เป็นลม|หมดสติ|ไม่รู้สึกตัว|(เรียก|ปลุก)\s*ไม่\s*(ตื่น|ตอบ|รู้สึกตัว)|ชักเกร็ง|ชักกระตุก|กำลังชัก|มีอาการชัก|ชักไม่หยุด|หน้ามืด"
+        ],
+        "stroke": [
+            r"(ปวดหัว|ปวดศีรษะ)\s*(อย่าง)?(รุนแรง|แทบระเบิด)|(จู่ๆ|ทันที|กะทันหัน)[^.!?]{0,20}(ปวดหัว|ปวดศีรษะ)|(ปวดหัว|ปวดศีรษะ)[^.!?]{0,30}(อาเจียน|อ้วก|ตาพร่า|มองไม่ชัด)",
+            r"(หน้า|ปาก)\s*(เบี้ยว|ตก|ห้อย)|พูด\s*(ไม่ชัด|ลำบาก|ไม่ได้)|(แขน|ขา)\s*(ข้างหนึ่ง|ซีกหนึ่ง)?\s*อ่อนแรง|ชาครึ่งซีก|อ่อนแรงครึ่งซีก|อัมพาต",
+        ],
         "confusion": [r"สับสน|จำ\s*(ฉัน|ใคร)\s*ไม่ได้|เพ้อ|ไม่รู้ว่าอยู่ที่ไหน"],
         "allergy": [r"ผื่น\s*(ขึ้น)?\s*(ทั้งตัว|เต็มตัว|ลาม)|ลมพิษ|(ปาก|หน้า|ตา|ลิ้น|คอ|ริมฝีปาก)\s*บวม|แพ้\s*รุนแรง"],
         "bleeding": [r"เลือด\s*(ไหล)?\s*ไม่\s*หยุด|เลือดออก\s*(ไม่หยุด|มาก)|(อาเจียน|ไอ)เป็นเลือด"],
@@ -1531,9 +1797,7 @@ FOREIGN: Dict[str, Dict[str, List[str]]] = {
 
 # A body temperature written with digits, in any of the languages above: counts from 38.5 °C
 # (101.5 °F) when a fever word is in the same sentence ("fever 39.8", "febre de 39,8", "발열 39도").
-FOREIGN_FEVER_WORD = (
-    r"fever|temp|febre|fiebre|\bsot\b|lagnat|demam|suhu|\bpanas\b|열|체온|发烧|發燒|发热|發熱|体温|體溫|ไข้|อุณหภูมิ|ज्वरो|ज्वर"
-)
+FOREIGN_FEVER_WORD = r"fever|temp|febre|fiebre|\bsot\b|lagnat|demam|suhu|\bpanas\b|열|체온|发烧|發燒|发热|發熱|体温|體溫|ไข้|อุณหภูมิ|ज्वरो|ज्वर"
 FOREIGN_TEMPERATURE = r"(?<![\d.,])(?P<c>(3[5-9]|4[0-2]))([.,](?P<tenth>\d))?(?![\d])|(?<![\d.])(?P<f>1(0\d))([.](\d))?\s*(°\s*f|f\b|degrees)"
 
 # Context checks per language (searched on the accent-free, lower-case sentence).
@@ -1699,17 +1963,30 @@ _SCRIPT = {
     "devanagari": re.compile(r"[\u0900-\u097f]"),
     "thai": re.compile(r"[\u0e00-\u0e7f]"),
 }
-_LANGUAGE_SCRIPT = {"en": ("latin",), "vi": ("latin",), "pt": ("latin",), "es": ("latin",), "tl": ("latin",),
-                    "id": ("latin",), "zh": ("han",), "ko": ("hangul",), "ne": ("devanagari", "latin"), "th": ("thai",)}
+_LANGUAGE_SCRIPT = {
+    "en": ("latin",),
+    "vi": ("latin",),
+    "pt": ("latin",),
+    "es": ("latin",),
+    "tl": ("latin",),
+    "id": ("latin",),
+    "zh": ("han",),
+    "ko": ("hangul",),
+    "ne": ("devanagari", "latin"),
+    "th": ("thai",),
+}
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 
 # Patterns are normalised as the text is (NFKC writes Thai ำ as two characters, for one).
 _FOREIGN = {
-    lang: {group: [re.compile(unicodedata.normalize("NFKC", p)) for p in patterns] for group, patterns in groups.items()}
+    lang: {
+        group: [re.compile(unicodedata.normalize("NFKC", p)) for p in patterns] for group, patterns in groups.items()
+    }
     for lang, groups in FOREIGN.items()
 }
 _FOREIGN_CONTEXT = {
-    lang: {k: re.compile(unicodedata.normalize("NFKC", v)) for k, v in checks.items()} for lang, checks in FOREIGN_CONTEXT.items()
+    lang: {k: re.compile(unicodedata.normalize("NFKC", v)) for k, v in checks.items()}
+    for lang, checks in FOREIGN_CONTEXT.items()
 }
 _FOREIGN_FEVER_WORD = re.compile(unicodedata.normalize("NFKC", FOREIGN_FEVER_WORD))
 _FOREIGN_TEMPERATURE = re.compile(FOREIGN_TEMPERATURE)
@@ -1760,7 +2037,7 @@ def _foreign_rejection(lang: str, sentence: str, start: int, end: int) -> Option
         return "fiction"
     for kind in ("animal", "machine"):
         found = list(checks[kind].finditer(before)) if kind in checks else []
-        if found and not _foreign_person_named(lang, before[: found[-1].start()], before[found[-1].end():]):
+        if found and not _foreign_person_named(lang, before[: found[-1].start()], before[found[-1].end() :]):
             return kind
     if "general" in checks and checks["general"].search(before):
         return "general"
@@ -1804,11 +2081,18 @@ def _foreign_findings(text: str) -> Iterator["Finding"]:
             continue
         found = []
         for lang in languages:
-            spans = [(group, m.start(), m.end()) for group, regexes in _FOREIGN[lang].items()
-                     for regex in regexes for m in regex.finditer(sentence) if m.end() > m.start()]
+            spans = [
+                (group, m.start(), m.end())
+                for group, regexes in _FOREIGN[lang].items()
+                for regex in regexes
+                for m in regex.finditer(sentence)
+                if m.end() > m.start()
+            ]
             if lang in ("en", "zh", "ko", "th", "ne"):  # the digits are the same in every Latin language
                 spans += [("fever", s, e) for s, e in _foreign_fever(sentence)]
-            found += [(group, start, end, lang, _foreign_rejection(lang, sentence, start, end)) for group, start, end in spans]
+            found += [
+                (group, start, end, lang, _foreign_rejection(lang, sentence, start, end)) for group, start, end in spans
+            ]
         # Latin-script words are tried in every Latin language: when one language's reading of the sentence
         # rejects a phrase ("minha cachorra está tendo convulsões": a pet, in Portuguese), the same words
         # matched by another language's list ("convulsoes" in the English one) do not count either.
@@ -1825,16 +2109,16 @@ def _foreign_findings(text: str) -> Iterator["Finding"]:
 
 
 class Finding(NamedTuple):
-    group: str             # symptom group ("breathing", "stroke" ...)
-    phrase: str            # the words that matched, normalised
+    group: str  # symptom group ("breathing", "stroke" ...)
+    phrase: str  # the words that matched, normalised
     reason: Optional[str]  # why it does not count ("negated", "hypothetical" ...), None when it counts
     language: str = "ja"
 
 
 class Analysis(NamedTuple):
     symptom: Optional[str]  # the first phrase that counts as an emergency, or None
-    mentions: List[str]     # serious symptoms named but not counted (hypothetical, history, negated ...)
-    veto: Optional[str]     # why the message reads as NOT a current emergency, when no symptom counts
+    mentions: List[str]  # serious symptoms named but not counted (hypothetical, history, negated ...)
+    veto: Optional[str]  # why the message reads as NOT a current emergency, when no symptom counts
 
 
 # Serious symptoms the patient named without reporting them now: the answer adds its "if this
@@ -1847,8 +2131,18 @@ MENTION_REASONS = {"negated", "hypothetical", "general", "resolved", "history", 
 # counts, these readings of the lexicon tell EmergencyOverride not to follow the classifier:
 #   a symptom the checks above set aside (negated, hypothetical, general, history, figurative ...),
 #   or a message that says itself that it is mild, over, hypothetical, or a temperature under 38 °C.
-VETO_REASONS = MENTION_REASONS | {"figurative", "chronic", "efficacy", "about_the_bot", "rescheduling", "mild", "fiction", "animal",
-                                   "machine", "menstrual"}
+VETO_REASONS = MENTION_REASONS | {
+    "figurative",
+    "chronic",
+    "efficacy",
+    "about_the_bot",
+    "rescheduling",
+    "mild",
+    "fiction",
+    "animal",
+    "machine",
+    "menstrual",
+}
 MILD = (
     # not "ちょっと動くだけで激痛" (the least movement hurts)
     r"(少し|すこし|ちょっと|ちょっぴり|軽く|かるく|わずかに|若干|多少|やや)(?![^、。]{0,6}だけで)(だけ)?[^、。]{0,8}"
@@ -1882,7 +2176,9 @@ HYPOTHETICAL_CUE = (
     r"|(出|なっ|起き|起こ|感じ)たら|(ても|でも)(いい|大丈夫|平気|問題)(です|でしょう)?(か|\?)"
 )
 # A standing condition or a past event: "出血が止まりにくい体質です", "昔から片頭痛持ちです".
-HISTORY_CUE = r"体質|持ち(です|で|なん|だ)|持病|既往|昔から|以前|前に(?!曲|まげ|かが|屈|倒|たお|傾|かたむ)|過去に|ことがあ(る|り)"
+HISTORY_CUE = (
+    r"体質|持ち(です|で|なん|だ)|持病|既往|昔から|以前|前に(?!曲|まげ|かが|屈|倒|たお|傾|かたむ)|過去に|ことがあ(る|り)"
+)
 # Nerves, not the heart: "こわくて胸がドキドキしてます".
 NERVES_CUE = (
     r"(こわ|怖|不安|緊張|心配)(くて|で|して)[^。]{0,8}(ドキドキ|バクバク|どきどき)"
@@ -1954,7 +2250,8 @@ _SERIOUS = _compile(SERIOUS)
 _SERIOUS_BEYOND_PAIN = _compile(SERIOUS_BEYOND_PAIN)
 _DANGER = _compile(DANGER)
 _SKIN_AGEING = _compile(
-    r"(肌|はだ)(の)?(はり|つや|弾力|だんりょく|くすみ|きめ)|しわ|たるみ|しみ(?!る)|ほうれい|年齢肌|えいじんぐ|老け|ふけ(て|た|こ)")
+    r"(肌|はだ)(の)?(はり|つや|弾力|だんりょく|くすみ|きめ)|しわ|たるみ|しみ(?!る)|ほうれい|年齢肌|えいじんぐ|老け|ふけ(て|た|こ)"
+)
 _CHRONIC_CUE = _compile(CHRONIC_CUE)
 _NORMAL_QUESTION = _compile(NORMAL_QUESTION)
 _LOGISTICS = _compile(LOGISTICS)
@@ -1968,7 +2265,9 @@ _HYPOTHETICAL_CUE = _compile(HYPOTHETICAL_CUE)
 _HISTORY_CUE = _compile(HISTORY_CUE)
 _NERVES_CUE = _compile(NERVES_CUE)
 # Signs beyond the bleeding itself, that a period does not explain: "生理中だけど、ふらふらして冷や汗が出る".
-_DANGER_NOT_BLOOD = _compile(r"ふらふら|めまい|目まい|冷や汗|意識|倒|たお|息|胸|顔色|真っ青|まっさお|真っ白|救急|119|ぐったり")
+_DANGER_NOT_BLOOD = _compile(
+    r"ふらふら|めまい|目まい|冷や汗|意識|倒|たお|息|胸|顔色|真っ青|まっさお|真っ白|救急|119|ぐったり"
+)
 
 
 # Pain of a joint or the back, or a wound slow to heal, with nothing else: a condition to be treated
@@ -1988,24 +2287,30 @@ def _message_veto(folded: str) -> Optional[str]:
     if _NEGATED_SYMPTOM.search(folded):
         return "negated"
     resolved = _RESOLVED_AFTER.search(folded)
-    if resolved and not _RECURRED.search(folded[resolved.end():]):
+    if resolved and not _RECURRED.search(folded[resolved.end() :]):
         return "resolved"
     if _HYPOTHETICAL_CUE.search(folded):
         return "hypothetical"
     if _HISTORY_CUE.search(folded) or (_PAST_TIME.search(folded) and not _RECENT.search(folded)):
         return "history"
     treated = bool(_AFTER_TREATMENT.search(folded))
-    if _NERVES_CUE.search(folded) or ((_JOKE.search(folded) or _IDIOM.search(folded) or _THING_FALLING.search(folded)) and not treated):
+    if _NERVES_CUE.search(folded) or (
+        (_JOKE.search(folded) or _IDIOM.search(folded) or _THING_FALLING.search(folded)) and not treated
+    ):
         return "figurative"
     if _ABOUT_A_WORD.search(folded):
         return "general"
-    if (_SOURCE.search(folded) or _ACQUAINTANCE.search(folded) or _OTHER_PLACE.search(folded)) and _HEARSAY_END.search(folded):
+    if (_SOURCE.search(folded) or _ACQUAINTANCE.search(folded) or _OTHER_PLACE.search(folded)) and _HEARSAY_END.search(
+        folded
+    ):
         return "hearsay"
     if _NORMAL_QUESTION.search(folded) and not _DANGER.search(folded):
         return "mild"
     sudden = _SUDDEN.search(folded)
-    if not sudden and not treated and (
-        _CHRONIC_CUE.search(folded) or _CHRONIC_DURATION.search(folded) or _HABITUAL.search(folded)
+    if (
+        not sudden
+        and not treated
+        and (_CHRONIC_CUE.search(folded) or _CHRONIC_DURATION.search(folded) or _HABITUAL.search(folded))
     ):
         return "chronic"
     if _EFFICACY_SENTENCE.search(folded) or _ELIGIBILITY.search(folded):
@@ -2013,19 +2318,28 @@ def _message_veto(folded: str) -> Optional[str]:
     if not sudden and not treated and CONDITION_ONLY.search(folded) and not _SERIOUS_BEYOND_PAIN.search(folded):
         return "chronic"
     # "部屋" only with a temperature: "部屋を歩くだけで息切れ" is about the patient
-    if _RESCHEDULING.search(folded) or _NOT_BODY_TEMPERATURE.search(folded.replace("部屋", "")) or (
-        "部屋" in folded and re.search(r"\d+(度|℃)|熱|暑|あつ|寒|さむ", folded)
+    if (
+        _RESCHEDULING.search(folded)
+        or _NOT_BODY_TEMPERATURE.search(folded.replace("部屋", ""))
+        or ("部屋" in folded and re.search(r"\d+(度|℃)|熱|暑|あつ|寒|さむ", folded))
     ):
         return "rescheduling"
     temperatures = [_temperature(m) for m in _TEMPERATURE.finditer(folded)]
     if temperatures and max(temperatures) < FEVER_THRESHOLD:
         return "mild"
-    if _MACHINE_SUBJECT.search(folded) and not _BODY_PART.search(folded) and not _PERSON.search(folded) and not _SUDDEN.search(folded):
+    if (
+        _MACHINE_SUBJECT.search(folded)
+        and not _BODY_PART.search(folded)
+        and not _PERSON.search(folded)
+        and not _SUDDEN.search(folded)
+    ):
         return "no_symptom_words"
     if not _PERSON.search(folded) and not _FIRST_PERSON.search(folded):
         if _ANIMAL_SUBJECT.search(folded) or _MACHINE_SUBJECT_BEFORE.search(folded):
             return "not_a_person"
-    if (_DREAM.search(folded) or (_FICTION_MEDIUM.search(folded) and _FICTION_SCENE.search(folded))) and not _WATCHING_THEN.search(folded):
+    if (
+        _DREAM.search(folded) or (_FICTION_MEDIUM.search(folded) and _FICTION_SCENE.search(folded))
+    ) and not _WATCHING_THEN.search(folded):
         return "fiction"
     if _MENSTRUAL.search(folded) and not _NOT_MENSTRUAL.search(folded) and not _DANGER_NOT_BLOOD.search(folded):
         return "menstrual"
@@ -2047,8 +2361,11 @@ def findings(text: Optional[str]) -> List[Finding]:
     norm = _normalize(text)
     folded = _fold(norm)
     found = [
-        Finding(group, norm[offset + start : offset + end],
-                _rejection(group, sentence, norm[offset : offset + len(sentence)], start, end, folded))
+        Finding(
+            group,
+            norm[offset + start : offset + end],
+            _rejection(group, sentence, norm[offset : offset + len(sentence)], start, end, folded),
+        )
         for offset, sentence in _sentences(folded)
         for group, start, end in _candidates(sentence)
     ]

@@ -22,6 +22,7 @@ Cross-validation that chose the threshold in config.yml:
 
     .venv/bin/python -m japanese_nlu.emergency_classifier          # 5-fold, 3 repeats, over data/nlu
 """
+
 from __future__ import annotations
 
 import json
@@ -124,7 +125,7 @@ def fit(
     from sklearn.linear_model import LogisticRegression
 
     lemmas = lemmas or [None] * len(texts)
-    docs = [features(t, l, config) for t, l in zip(texts, lemmas)]
+    docs = [features(text, lemma, config) for text, lemma in zip(texts, lemmas)]
     vectorizer = TfidfVectorizer(
         analyzer=lambda doc: doc, sublinear_tf=True, min_df=config["min_df"], norm="l2", smooth_idf=True
     )
@@ -342,9 +343,13 @@ def main() -> None:  # pragma: no cover - a measuring tool
     analyses = [emergency.analyse(t) for t in texts]
     lexicon = [a.symptom is not None for a in analyses]
     veto = [a.veto is not None for a in analyses]
-    print(f"{len(texts)} Japanese examples, {sum(labels)} report_emergency "
-          f"(the lexicon alone on all {len(everything)} examples, other languages included: "
-          "R {:.3f} P {:.3f})".format(*_scores((bool(emergency.detect(t)) for t, _ in everything), [y for _, y in everything])))
+    print(
+        f"{len(texts)} Japanese examples, {sum(labels)} report_emergency "
+        f"(the lexicon alone on all {len(everything)} examples, other languages included: "
+        "R {:.3f} P {:.3f})".format(
+            *_scores((bool(emergency.detect(t)) for t, _ in everything), [y for _, y in everything])
+        )
+    )
 
     lemmas = None
     if args.lemmas:
@@ -367,8 +372,10 @@ def main() -> None:  # pragma: no cover - a measuring tool
         started = time.perf_counter()
         runs = cross_validate(texts, labels, config, lemmas if config.get("use_lemmas") else None)
         chosen = choose_threshold(runs, labels, lexicon, veto)
-        print(f"C={config['C']} ngrams {config['min_ngram']}-{config['max_ngram']} lemmas={config['use_lemmas']} "
-              f"({time.perf_counter() - started:.0f} s); chosen threshold {chosen['threshold']:.2f}")
+        print(
+            f"C={config['C']} ngrams {config['min_ngram']}-{config['max_ngram']} lemmas={config['use_lemmas']} "
+            f"({time.perf_counter() - started:.0f} s); chosen threshold {chosen['threshold']:.2f}"
+        )
         for t in sorted({chosen["threshold"], 0.2, 0.3, 0.4, 0.5, 0.6, 0.7}):
             point = operating_point(t, runs, labels, lexicon, veto)
             print(

@@ -16,6 +16,7 @@ conversion mistake) and にんちしょう read like 認知症, かいよう lik
 (every part in its dictionary) and readings of 4 kana or more: Sudachi guesses wrong readings for
 compounds it does not know (上清液 → うえきよえき), and short readings are too often other words.
 """
+
 from __future__ import annotations
 
 import logging
@@ -187,8 +188,10 @@ class Matcher:
             if any(e == entity and start < k_end and k_start < end for k_start, k_end, e, _ in kept):
                 continue
             kept.append((start, end, entity, value))
-        return [self._entity(text, offsets[start], offsets[end - 1] + 1, entity, value)
-                for start, end, entity, value in kept]
+        return [
+            self._entity(text, offsets[start], offsets[end - 1] + 1, entity, value)
+            for start, end, entity, value in kept
+        ]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -217,7 +220,8 @@ class EntityMatcher(GraphComponent, EntityExtractorMixin):
         self.matcher = Matcher(rules, reading_rules_from(training_data))
         with self._model_storage.write_to(self._resource) as path:
             rasa.shared.utils.io.dump_obj_as_json_to_file(
-                path / self.RULES_FILE, {"rules": rules, "readings": self.matcher.reading_rules})
+                path / self.RULES_FILE, {"rules": rules, "readings": self.matcher.reading_rules}
+            )
         logger.info("EntityMatcher: %d rules, %d readings", len(rules), len(self.matcher.reading_rules))
         return self._resource
 
@@ -241,8 +245,9 @@ class EntityMatcher(GraphComponent, EntityExtractorMixin):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            tokens = [(t.start, t.end, fold(t.get(READING_KEY) or t.text))
-                      for t in message.get(TOKENS_NAMES[TEXT]) or []]
+            tokens = [
+                (t.start, t.end, fold(t.get(READING_KEY) or t.text)) for t in message.get(TOKENS_NAMES[TEXT]) or []
+            ]
             found = self.add_extractor_name(self.matcher.entities(message.get(TEXT) or "", tokens))
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages

@@ -20,6 +20,7 @@ and actions.choice's "clearly ahead" keep meaning confidence. It sets `intent` a
 decided in one place, the emergency lexicon and classifier (EmergencyOverride); a missed one still
 reaches the safety answer, which carries the "call 119" line.
 """
+
 from __future__ import annotations
 
 import logging
@@ -68,8 +69,12 @@ class Features:
         )
 
     def subset(self, rows: Sequence[int]) -> "Features":
-        return Features([self.texts[i] for i in rows], [self.words[i] for i in rows],
-                        [self.readings[i] for i in rows], self.vectors[rows])
+        return Features(
+            [self.texts[i] for i in rows],
+            [self.words[i] for i in rows],
+            [self.readings[i] for i in rows],
+            self.vectors[rows],
+        )
 
 
 def _vector(message: Message) -> np.ndarray:
@@ -95,8 +100,7 @@ class Model:
 
         self.config = config
         low, high = config["char_ngrams"]
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True,
-                                     preprocessor=fold)
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True, preprocessor=fold)
         self.words = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", sublinear_tf=True)
         self.readings = TfidfVectorizer(analyzer="char", ngram_range=(2, 4), sublinear_tf=True)
         self.svm = LinearSVC(C=config["C"], random_state=config["random_state"])
@@ -145,44 +149,66 @@ class Model:
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"C": 1.0, "char_ngrams": [1, 4], "vector_weight": 1.0, "reading_weight": 1.0,
-                "random_state": 42,
-                # intents decided elsewhere: emergencies only by japanese_nlu/emergency*.py
-                "exclude_intents": ["report_emergency"]}
+        return {
+            "C": 1.0,
+            "char_ngrams": [1, 4],
+            "vector_weight": 1.0,
+            "reading_weight": 1.0,
+            "random_state": 42,
+            # intents decided elsewhere: emergencies only by japanese_nlu/emergency*.py
+            "exclude_intents": ["report_emergency"],
+        }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[Model] = None):
+    def __init__(
+        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, model: Optional[Model] = None
+    ):
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearIntentClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LinearIntentClassifier":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         import joblib
 
         excluded = set(self.config["exclude_intents"])
-        examples = [m for m in training_data.intent_examples
-                    if m.get(INTENT) and m.get(TEXT) and m.get(INTENT) not in excluded]
+        examples = [
+            m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT) and m.get(INTENT) not in excluded
+        ]
         labels = sorted({m.get(INTENT) for m in examples})
         if len(labels) < 2:
             logger.warning("LinearIntentClassifier needs two intents or more; not trained")
             return self._resource
         self.model = Model(self.config)
         self.model.fit(Features.of(examples), [m.get(INTENT) for m in examples])
-        logger.info("LinearIntentClassifier: %d examples, %d intents, temperature %s",
-                    len(examples), len(labels), self.model.temperature)
+        logger.info(
+            "LinearIntentClassifier: %d examples, %d intents, temperature %s",
+            len(examples),
+            len(labels),
+            self.model.temperature,
+        )
         with self._model_storage.write_to(self._resource) as path:
             joblib.dump(self.model, path / MODEL_FILE)
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LinearIntentClassifier":
         import joblib
 
         try:

@@ -11,6 +11,7 @@ puts the best few passages in the parse output, best first:
 actions.choice weighs them with the classifier's ranking (a passage in a section that the likely
 topics cite is preferred) and decides whether the best one is an answer.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,9 +25,9 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.spacy_tokenizer import POS_TAG_KEY
 from rasa.nlu.utils.spacy_utils import SpacyModel
-from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -39,9 +40,44 @@ logger = logging.getLogger(__name__)
 CONTENT_POS = re.compile(r"^(名詞|動詞|形容詞|形状詞)")
 # Content words too common to tell passages apart, or that only frame a question.
 STOPWORDS = {
-    "する", "為る", "ある", "有る", "在る", "いる", "居る", "なる", "成る", "できる", "出来る", "こと", "事",
-    "もの", "物", "よう", "様", "ため", "為", "いう", "言う", "思う", "知る", "教える", "聞く", "ください",
-    "下さる", "方", "人", "場合", "今", "何", "どう", "どれ", "くらい", "ほう", "感じ", "等",
+    "する",
+    "為る",
+    "ある",
+    "有る",
+    "在る",
+    "いる",
+    "居る",
+    "なる",
+    "成る",
+    "できる",
+    "出来る",
+    "こと",
+    "事",
+    "もの",
+    "物",
+    "よう",
+    "様",
+    "ため",
+    "為",
+    "いう",
+    "言う",
+    "思う",
+    "知る",
+    "教える",
+    "聞く",
+    "ください",
+    "下さる",
+    "方",
+    "人",
+    "場合",
+    "今",
+    "何",
+    "どう",
+    "どれ",
+    "くらい",
+    "ほう",
+    "感じ",
+    "等",
 }
 K1 = 1.2
 B = 0.75
@@ -102,9 +138,7 @@ def best_sentences(text: str, sentence_terms: Sequence[Sequence[str]], query: Se
     return quote
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True, model_from="GinzaNLP"
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True, model_from="GinzaNLP")
 class PageSearch(GraphComponent):
     INDEX_FILE = "page_index.json"
 

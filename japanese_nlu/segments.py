@@ -15,6 +15,7 @@ puts a short summary of each into the parse output of the message they came from
 
 Rasa hands the first message of the list to the dialogue, so the segments never reach it.
 """
+
 from __future__ import annotations
 
 import re

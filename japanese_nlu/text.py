@@ -8,6 +8,7 @@ words stay. `fold_with_offsets` also returns, for each folded character, the ind
 of the original text it came from, so a match in the folded text can be located in the message the
 patient wrote. `unspace(text)` removes only those spaces (before Sudachi reads a message).
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ All are read once per process. Texts may use the placeholders {clinic_name}, {ph
 {emergency_phone}, {booking_url}, {hours} and {billing_note}; they are filled from clinic.yml,
 overridden by the CLINIC_* environment variables.
 """
+
 from __future__ import annotations
 
 import json
@@ -103,9 +104,7 @@ class KnowledgeBase:
 
     def buttons(self, topic_ids: Sequence[str]) -> List[Dict[str, str]]:
         return [
-            {"title": self.topics[i].title, "payload": self.topics[i].payload()}
-            for i in topic_ids
-            if i in self.topics
+            {"title": self.topics[i].title, "payload": self.topics[i].payload()} for i in topic_ids if i in self.topics
         ]
 
 

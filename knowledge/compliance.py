@@ -4,6 +4,7 @@
 case folding (so full-width １００％ and Ｎｏ．１ are caught). tests/test_compliance.py applies it to
 everything the assistant says; knowledge.page applies it to the page passages it may quote.
 """
+
 from __future__ import annotations
 
 import re
@@ -75,7 +76,7 @@ PATTERNS = [(re.compile(normalise(pattern)), pattern, reason) for pattern, reaso
 def violations(text: str) -> List[str]:
     found = []
     normalised = normalise(text)
-    for regex, pattern, reason in PATTERNS:
+    for regex, _pattern, reason in PATTERNS:
         match = regex.search(normalised)
         if match:
             found.append(f"「{match.group()}」 ({reason})")

@@ -9,6 +9,7 @@ Passages are what the assistant may quote when no topic answers a question
 the medical advertising guideline rules out (knowledge.compliance) is never quoted, and a heading
 with such wording is replaced by the heading above it.
 """
+
 from __future__ import annotations
 
 import re

@@ -16,6 +16,7 @@ the tracker store, 2 answered "temporarily unavailable". Here every change (issu
 expired ones, finish serving, clean up) is one Redis transaction (WATCH/MULTI/EXEC, retried when
 another server changed the lock in between): same rounds, nothing lost.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,7 +58,7 @@ class AtomicRedisLockStore(RedisLockStore):
         try:
             return self._change(conversation_id, issue)
         except Exception as error:
-            raise LockError(f"Error while acquiring lock. Error:\n{error}")
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
     def update_lock(self, conversation_id: Text) -> None:
         def drop_expired(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:

@@ -20,6 +20,7 @@ restart. This store
 - bounds each connection attempt (`connect_timeout`, 5 s: Rasa's SQL calls block the server).
 Only when the database stays away longer does Rasa's fail-safe behaviour above apply.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -70,16 +71,15 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
             except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as error:
                 if time.monotonic() + delay > deadline:
                     raise
-                logger.warning("tracker store %s failed (%s); retrying in %.1f s",
-                               what, str(error).splitlines()[0], delay)
+                logger.warning(
+                    "tracker store %s failed (%s); retrying in %.1f s", what, str(error).splitlines()[0], delay
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 2.0)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
         parent = super()._retrieve
-        return await self._retrying(
-            "read", lambda: parent(sender_id, fetch_events_from_all_sessions)
-        )
+        return await self._retrying("read", lambda: parent(sender_id, fetch_events_from_all_sessions))
 
     async def save(self, tracker: Any) -> None:
         # Safe to repeat: the parent stores the events beyond those already in the database.

@@ -2,6 +2,7 @@
 round-robin proxy of bench/proxy.py: the production shape on loopback, for the fault tests and
 the load harness (bench/load.py). Builds on tests/stack.py.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -48,7 +49,10 @@ def _pg_connect(db: str, connect_timeout: int = 5):
     import psycopg2
 
     conn = psycopg2.connect(
-        host=PG["host"], port=PG["port"], user=PG["user"], dbname=db,
+        host=PG["host"],
+        port=PG["port"],
+        user=PG["user"],
+        dbname=db,
         connect_timeout=connect_timeout,
     )
     conn.autocommit = True
@@ -104,13 +108,20 @@ def postgres_endpoints(
     own), its keys under that prefix."""
     endpoints: Dict = {
         "tracker_store": {
-            "type": store, "dialect": "postgresql", "url": PG["host"], "port": PG["port"],
-            "db": db, "username": PG["user"],
+            "type": store,
+            "dialect": "postgresql",
+            "url": PG["host"],
+            "port": PG["port"],
+            "db": db,
+            "username": PG["user"],
         }
     }
     if lock_prefix:
         endpoints["lock_store"] = {
-            "type": lock, "url": REDIS["host"], "port": REDIS["port"], "db": 1,
+            "type": lock,
+            "url": REDIS["host"],
+            "port": REDIS["port"],
+            "db": 1,
             "key_prefix": lock_prefix,
         }
     return endpoints
@@ -125,8 +136,9 @@ class ActionServer:
 
     def start(self) -> None:
         self.proc = _spawn(
-            [str(BIN / "rasa"), "run", "actions", "--port", self.url.rsplit(":", 1)[1],
-             "--actions", "actions"], self.log, self.env,
+            [str(BIN / "rasa"), "run", "actions", "--port", self.url.rsplit(":", 1)[1], "--actions", "actions"],
+            self.log,
+            self.env,
         )
         wait_for(f"{self.url}/health", self.proc, self.log)
 
@@ -167,25 +179,54 @@ def start_cluster(
             port = free_port()
             logs.append(workdir / f"rasa{i}.log")
             urls.append(f"http://127.0.0.1:{port}")
-            procs.append(_spawn(
-                [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
-                 "--interface", "127.0.0.1", "--endpoints", str(workdir / "endpoints.yml"),
-                 "--credentials", str(workdir / "credentials.yml")],
-                logs[-1], full_env,
-            ))
+            procs.append(
+                _spawn(
+                    [
+                        str(BIN / "rasa"),
+                        "run",
+                        "--model",
+                        str(model),
+                        "--port",
+                        str(port),
+                        "--interface",
+                        "127.0.0.1",
+                        "--endpoints",
+                        str(workdir / "endpoints.yml"),
+                        "--credentials",
+                        str(workdir / "credentials.yml"),
+                    ],
+                    logs[-1],
+                    full_env,
+                )
+            )
         for url, proc, log in zip(urls, procs, logs):
             wait_for(f"{url}/", proc, log, timeout=300)
 
         proxy_url = f"http://127.0.0.1:{free_port()}"
         proxy_log = workdir / "proxy.log"
-        procs.append(_spawn(
-            [str(BIN / "python"), "-m", "bench.proxy", "--port", proxy_url.rsplit(":", 1)[1],
-             *[arg for url in urls for arg in ("--backend", url)]],
-            proxy_log, full_env,
-        ))
+        procs.append(
+            _spawn(
+                [
+                    str(BIN / "python"),
+                    "-m",
+                    "bench.proxy",
+                    "--port",
+                    proxy_url.rsplit(":", 1)[1],
+                    *[arg for url in urls for arg in ("--backend", url)],
+                ],
+                proxy_log,
+                full_env,
+            )
+        )
         wait_for(f"{proxy_url}/", procs[-1], proxy_log)
         yield Cluster(
-            proxy_url, actions.url, workdir, endpoints, logs[0], servers=urls, logs=logs,
+            proxy_url,
+            actions.url,
+            workdir,
+            endpoints,
+            logs[0],
+            servers=urls,
+            logs=logs,
             actions=actions,
         )
     finally:

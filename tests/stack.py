@@ -3,6 +3,7 @@
 Nothing is mocked: the trained model (models/current.tar.gz), the real channels from the given
 credentials, and a real tracker store (SQLite file under the test's tmp dir unless told otherwise).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -83,15 +84,11 @@ def server_env(env: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     }
 
 
-def write_config(
-    workdir: Path, actions_url: str, endpoints: Dict, credentials: Optional[Dict]
-) -> Dict:
+def write_config(workdir: Path, actions_url: str, endpoints: Dict, credentials: Optional[Dict]) -> Dict:
     """endpoints.yml (with the action server's webhook) and credentials.yml in `workdir`."""
     endpoints = {"action_endpoint": {"url": f"{actions_url}/webhook"}, **endpoints}
     (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints, allow_unicode=True))
-    (workdir / "credentials.yml").write_text(
-        yaml.safe_dump(credentials or DEFAULT_CREDENTIALS, allow_unicode=True)
-    )
+    (workdir / "credentials.yml").write_text(yaml.safe_dump(credentials or DEFAULT_CREDENTIALS, allow_unicode=True))
     return endpoints
 
 
@@ -108,9 +105,7 @@ def stop(procs) -> None:
 
 
 def _spawn(args, log: Path, env: Dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        args, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-    )
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
 @contextlib.contextmanager
@@ -127,9 +122,7 @@ def start_stack(
     workdir.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
     actions_url = f"http://127.0.0.1:{actions_port}"
-    endpoints = endpoints or {
-        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "rasa.db")}
-    }
+    endpoints = endpoints or {"tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "rasa.db")}}
     endpoints = write_config(workdir, actions_url, endpoints, credentials)
     full_env = server_env(env)
     procs = []
@@ -138,8 +131,7 @@ def start_stack(
             log = workdir / "actions.log"
             procs.append(
                 _spawn(
-                    [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port),
-                     "--actions", "actions"],
+                    [str(BIN / "rasa"), "run", "actions", "--port", str(actions_port), "--actions", "actions"],
                     log,
                     full_env,
                 )
@@ -148,10 +140,21 @@ def start_stack(
         rasa_log = workdir / "rasa.log"
         procs.append(
             _spawn(
-                [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(rasa_port),
-                 "--interface", "127.0.0.1",
-                 "--endpoints", str(workdir / "endpoints.yml"),
-                 "--credentials", str(workdir / "credentials.yml"), *extra_args],
+                [
+                    str(BIN / "rasa"),
+                    "run",
+                    "--model",
+                    str(model),
+                    "--port",
+                    str(rasa_port),
+                    "--interface",
+                    "127.0.0.1",
+                    "--endpoints",
+                    str(workdir / "endpoints.yml"),
+                    "--credentials",
+                    str(workdir / "credentials.yml"),
+                    *extra_args,
+                ],
                 rasa_log,
                 full_env,
             )

@@ -6,26 +6,54 @@ clinic.yml, and the strings the custom actions send themselves. Quoted page pass
 with the same list (knowledge.page). Texts are compared after NFKC normalisation and case folding, so
 full-width (１００％, Ｎｏ．１) and half-width spellings are caught alike.
 """
+
 import ast
 import re
-from typing import Iterator, List, Tuple
+from typing import Iterator, Tuple
 
 import yaml
 
 from knowledge import ROOT, load_clinic, load_knowledge, parse_topics
-from knowledge.compliance import FORBIDDEN, violations
+from knowledge.compliance import violations
 
 # The minimum the guideline review asked for: each must be caught by knowledge.compliance.FORBIDDEN.
 REQUIRED_EXAMPLES = [
-    "最も", "最高", "最適", "一番", "No.1", "ナンバーワン", "絶対", "必ず", "確実に", "完治",
-    "治ります", "副作用はありません", "副作用がない", "100%", "圧倒的", "劇的", "画期的", "優れた",
-    "安全です", "Ｎｏ．１", "１００％",
+    "最も",
+    "最高",
+    "最適",
+    "一番",
+    "No.1",
+    "ナンバーワン",
+    "絶対",
+    "必ず",
+    "確実に",
+    "完治",
+    "治ります",
+    "副作用はありません",
+    "副作用がない",
+    "100%",
+    "圧倒的",
+    "劇的",
+    "画期的",
+    "優れた",
+    "安全です",
+    "Ｎｏ．１",
+    "１００％",
 ]
 
 # Topics whose answers talk about effects: they must mention 個人差 and 医師に相談.
 EFFECT_TOPICS = {
-    "what_is", "mechanism", "components", "benefits", "efficacy", "difference",
-    "combination", "indications", "schedule", "how_to_choose", "outlook",
+    "what_is",
+    "mechanism",
+    "components",
+    "benefits",
+    "efficacy",
+    "difference",
+    "combination",
+    "indications",
+    "schedule",
+    "how_to_choose",
+    "outlook",
 }
 EFFECT_PREFIXES = ("component_", "difference_", "indication_")
 INDIVIDUAL_DIFFERENCE = re.compile("個人差")
@@ -73,11 +101,7 @@ def action_texts() -> Iterator[Tuple[str, str]]:
                 if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
                     docstrings.add(id(body[0].value))
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and id(node) not in docstrings
-            ):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 yield f"actions/{path.name}:{node.lineno}", node.value
 
 

@@ -11,6 +11,7 @@ report_emergency example fires when the lexicon and the classifier are combined.
 Recall    = emergency phrasings detected / emergency phrasings
 Precision = detections that are emergencies / all detections (over both lists)
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,7 +25,9 @@ from japanese_nlu.emergency import analyse, detect, findings
 PHRASES = Path(__file__).parent / "safety" / "emergency_phrases.yml"
 CONFIG = Path(__file__).parents[1] / "config.yml"
 DATA = Path(__file__).parents[1] / "data" / "nlu"
-MIN_RECALL = 1.0  # every emergency of the main lists fires (an emergency the lexicon cannot name: emergency_beyond_lexicon)
+MIN_RECALL = (
+    1.0  # every emergency of the main lists fires (an emergency the lexicon cannot name: emergency_beyond_lexicon)
+)
 MIN_PRECISION = 0.95
 
 
@@ -32,7 +35,9 @@ def _load() -> Dict[str, List[str]]:
     return yaml.safe_load(PHRASES.read_text(encoding="utf-8"))
 
 
-def _score(emergency: List[str], non_emergency: List[str], detector=detect) -> Tuple[float, float, List[str], List[str]]:
+def _score(
+    emergency: List[str], non_emergency: List[str], detector=detect
+) -> Tuple[float, float, List[str], List[str]]:
     """(recall, precision, missed emergencies, false alarms with the phrase that fired)."""
     missed = [text for text in emergency if not detector(text)]
     false_alarms = [f"{text}  <- {detector(text)!r}" for text in non_emergency if detector(text)]
@@ -93,8 +98,11 @@ def combined():
     pipeline = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]
     threshold = next(c for c in pipeline if c["name"].endswith("EmergencyOverride"))["classifier_threshold"]
     examples = [m for m in load_data(str(DATA)).intent_examples if is_japanese(m.get("text")) and m.get("intent")]
-    model = fit([m.get("text") for m in examples], [m.get("intent") == "report_emergency" for m in examples],
-                EmergencyClassifier.get_default_config())
+    model = fit(
+        [m.get("text") for m in examples],
+        [m.get("intent") == "report_emergency" for m in examples],
+        EmergencyClassifier.get_default_config(),
+    )
 
     def classifier(text):
         p = model.probability(text) if is_japanese(text) else None
@@ -112,7 +120,9 @@ def test_combined_with_the_classifier(combined):
     phrases = _load()
     for name, detect_with in (("classifier alone", classifier), ("combined", detector)):
         _report(f"{name}, held-out", phrases["heldout_emergency"], phrases["heldout_non_emergency"], detect_with)
-        recall, precision, report = _report(f"{name}, main", phrases["emergency"], phrases["non_emergency"], detect_with)
+        recall, precision, report = _report(
+            f"{name}, main", phrases["emergency"], phrases["non_emergency"], detect_with
+        )
     assert recall >= MIN_RECALL and precision >= MIN_PRECISION, report
     beyond = phrases["emergency_beyond_lexicon"]
     missed = [text for text in beyond if not detector(text)]
@@ -173,7 +183,9 @@ def test_negation_only_covers_its_own_symptom():
     assert detect("息苦しさはないけど胸が痛い")
 
 
-@pytest.mark.parametrize("text", ["３９度の熱があります", "39度の熱があります", "39.5℃あります", "熱が３８．８度", "４０度出てる"])
+@pytest.mark.parametrize(
+    "text", ["３９度の熱があります", "39度の熱があります", "39.5℃あります", "熱が３８．８度", "４０度出てる"]
+)
 def test_full_and_half_width_temperatures_fire(text):
     assert detect(text)
 
@@ -211,10 +223,10 @@ def test_everyday_descriptions_fire(text):
     "text",
     [
         "祖母が脳梗塞の後遺症でろれつが回りません。効果はありますか",  # history
-        "点滴中に倒れたりしないか心配です",                            # worry about a possibility
-        "このボット、変なこと言ってる",                                # about the assistant
-        "「助けて」のサインってなんですか",                            # a quoted word
-        "胸焼けがします",                                              # heartburn
+        "点滴中に倒れたりしないか心配です",  # worry about a possibility
+        "このボット、変なこと言ってる",  # about the assistant
+        "「助けて」のサインってなんですか",  # a quoted word
+        "胸焼けがします",  # heartburn
     ],
 )
 def test_everyday_non_emergencies_do_not_fire(text):
@@ -223,7 +235,9 @@ def test_everyday_non_emergencies_do_not_fire(text):
 
 def test_analyse_reports_mentions_and_the_veto():
     hypothetical = analyse("もし息が苦しくなったらどうすればいいですか")
-    assert hypothetical.symptom is None and hypothetical.mentions == ["息が苦し"] and hypothetical.veto == "hypothetical"
+    assert (
+        hypothetical.symptom is None and hypothetical.mentions == ["息が苦し"] and hypothetical.veto == "hypothetical"
+    )
     report = analyse("点滴のあと息が苦しい")
     assert report.symptom == "息が苦し" and report.veto is None
     assert analyse("注射したところが少し赤いです").veto == "mild"
@@ -241,10 +255,19 @@ def test_findings_say_why_a_symptom_did_not_count():
 
 
 FOREIGN_EMERGENCIES = {
-    "en": ["I can't breathe", "my throat is closing", "chest pain since the infusion", "he is having a seizure",
-           "her face is drooping", "lips swelling after the drip", "the bleeding won't stop",
-           "I can't keep water down", "temperature 103 F", "call an ambulance",
-           "my son has a high fever of 40 since the drip and won't wake up properly"],
+    "en": [
+        "I can't breathe",
+        "my throat is closing",
+        "chest pain since the infusion",
+        "he is having a seizure",
+        "her face is drooping",
+        "lips swelling after the drip",
+        "the bleeding won't stop",
+        "I can't keep water down",
+        "temperature 103 F",
+        "call an ambulance",
+        "my son has a high fever of 40 since the drip and won't wake up properly",
+    ],
     "zh": ["呼吸困难，快叫救护车", "她说话不清楚，脸歪了", "全身起荨麻疹"],
     "ko": ["숨이 막혀요", "가슴이 아파요", "엄마가 쓰러졌는데 안 깨어나요"],
     "vi": ["Tôi bị khó thở", "Đau ngực quá", "Mẹ tôi ngất xỉu"],
@@ -256,21 +279,35 @@ FOREIGN_EMERGENCIES = {
     "th": ["หายใจไม่ออก", "เจ็บหน้าอกมาก", "แม่เป็นลม เรียกไม่ตื่น"],
 }
 FOREIGN_NON_EMERGENCIES = {
-    "en": ["How likely is anaphylaxis?", "If I feel unwell during the infusion, will you stop?",
-           "What should I do if I can't breathe?", "no chest pain or breathing problems",
-           "I had hives years ago, is that a problem?", "the waiting list is killing me lol",
-           "my heart skipped a beat when I saw the price", "Can it cause chest pain?",
-           "Is fainting a common side effect?", "I had a fever of 39 last week but it's gone now",
-           "Can you help me choose a plan?", "in an emergency who do I call?",
-           "My aunt fainted after a vitamin drip at another hospital, is yours safer?",
-           "Can I reschedule tomorrow's session, my daughter has a high fever"],
+    "en": [
+        "How likely is anaphylaxis?",
+        "If I feel unwell during the infusion, will you stop?",
+        "What should I do if I can't breathe?",
+        "no chest pain or breathing problems",
+        "I had hives years ago, is that a problem?",
+        "the waiting list is killing me lol",
+        "my heart skipped a beat when I saw the price",
+        "Can it cause chest pain?",
+        "Is fainting a common side effect?",
+        "I had a fever of 39 last week but it's gone now",
+        "Can you help me choose a plan?",
+        "in an emergency who do I call?",
+        "My aunt fainted after a vitamin drip at another hospital, is yours safer?",
+        "Can I reschedule tomorrow's session, my daughter has a high fever",
+    ],
     "zh": ["会不会有过敏反应？", "如果呼吸困难怎么办？", "以前有过荨麻疹，可以做吗？"],
     "ko": ["알레르기 반응이 생길 수 있나요?", "만약 숨이 차면 어떻게 해요?"],
     "vi": ["Có thể bị khó thở không?", "Nếu bị sốt cao thì sao?"],
-    "pt": ["Se eu tiver falta de ar, o que faço?", "Tem risco de reação alérgica?",
-           "Meu gato está tendo convulsões, vocês tratam gatos?"],
-    "es": ["¿Puede causar dificultad para respirar?", "Si tengo fiebre alta, ¿qué hago?",
-           "Mi gata tiene convulsiones, ¿ustedes atienden mascotas?"],
+    "pt": [
+        "Se eu tiver falta de ar, o que faço?",
+        "Tem risco de reação alérgica?",
+        "Meu gato está tendo convulsões, vocês tratam gatos?",
+    ],
+    "es": [
+        "¿Puede causar dificultad para respirar?",
+        "Si tengo fiebre alta, ¿qué hago?",
+        "Mi gata tiene convulsiones, ¿ustedes atienden mascotas?",
+    ],
     "tl": ["Kung hindi ako makahinga, ano ang gagawin?", "May side effects ba na pantal?"],
     "id": ["Apakah bisa menyebabkan sesak napas?", "Kalau demam tinggi, bagaimana?"],
     "ne": ["यदि सास फेर्न गाह्रो भयो भने के गर्ने?"],
@@ -298,22 +335,22 @@ def _reasons(text):
 @pytest.mark.parametrize(
     "text,reason",
     [
-        ("熱もじんましんも出ていません", "negated"),                      # 「AもBもない」
+        ("熱もじんましんも出ていません", "negated"),  # 「AもBもない」
         ("胸の痛みや息苦しさなどはありません", "negated"),
         ("息苦しさ、発疹、めまい、どれもありません", "negated"),
-        ("チアノーゼってなに？", "general"),                              # a word asked about
+        ("チアノーゼってなに？", "general"),  # a word asked about
         ("けいれんとひきつけって何が違うの", "general"),
-        ("どんなときに救急車を呼べばいいですか", "general"),              # when to call
-        ("予約とれなくて心臓止まりそうｗ", "figurative"),                  # a joke
+        ("どんなときに救急車を呼べばいいですか", "general"),  # when to call
+        ("予約とれなくて心臓止まりそうｗ", "figurative"),  # a joke
         ("値段を見て息が止まりそうでした、分割できますか", "figurative"),  # a cause, "…そう" and a request
-        ("待合室のポールが倒れそうでした", "figurative"),                  # a thing falling over
-        ("受付が返事をしてくれない", "figurative"),                        # the clinic, not a person
-        ("知人がよその病院で倒れたらしいです", "hearsay"),                  # someone else's story
-        ("ネットでけいれんした人がいるって読みました", "general"),         # "人がいる": a question about people
+        ("待合室のポールが倒れそうでした", "figurative"),  # a thing falling over
+        ("受付が返事をしてくれない", "figurative"),  # the clinic, not a person
+        ("知人がよその病院で倒れたらしいです", "hearsay"),  # someone else's story
+        ("ネットでけいれんした人がいるって読みました", "general"),  # "人がいる": a question about people
         ("ブログで点滴のあとけいれんしたって読みました", "hearsay"),
-        ("弟が去年40度の熱を出しました", "history"),                      # long ago, nothing about now
-        ("10年以上アトピーで全身かゆいです", "chronic"),                   # a standing condition
-        ("喘息持ちで季節の変わり目は息苦しくなることが多い", "general"),    # a habit
+        ("弟が去年40度の熱を出しました", "history"),  # long ago, nothing about now
+        ("10年以上アトピーで全身かゆいです", "chronic"),  # a standing condition
+        ("喘息持ちで季節の変わり目は息苦しくなることが多い", "general"),  # a habit
         ("顔に打ったところに小さいしこりがある", "mild"),
     ],
 )
@@ -325,16 +362,16 @@ def test_round3_checks_say_why(text, reason):
 @pytest.mark.parametrize(
     "text",
     [
-        "友達が今目の前で倒れて意識がない",            # an acquaintance, now
+        "友達が今目の前で倒れて意識がない",  # an acquaintance, now
         "去年も同じことがあったけど、今また息が苦しい",  # a past event and a current one
-        "父が脳梗塞かも、ろれつが回らない",              # a suspected stroke, not a history
-        "認知症の母が急に片方の手が動かなくなった",      # a chronic illness with a sudden sign
-        "胸が痛くて、吐き気もない",                      # only the nausea is denied
+        "父が脳梗塞かも、ろれつが回らない",  # a suspected stroke, not a history
+        "認知症の母が急に片方の手が動かなくなった",  # a chronic illness with a sudden sign
+        "胸が痛くて、吐き気もない",  # only the nausea is denied
         "息苦しさと胸の痛みがあります、熱はないです",
-        "笑うと胸が痛い、点滴のあとから",                # 笑う is not a joke marker
-        "別の病院で点滴したあと、息が苦しくなった",      # the patient, after a drip elsewhere
+        "笑うと胸が痛い、点滴のあとから",  # 笑う is not a joke marker
+        "別の病院で点滴したあと、息が苦しくなった",  # the patient, after a drip elsewhere
         "母から電話で、駅で急にどっちに行けばいいのかわからなくなったって",
-        "呼んでもまったく反応なし",                      # the negation is the symptom
+        "呼んでもまったく反応なし",  # the negation is the symptom
         "My husband is grey and sweaty and barely responding",
         "Mi padre no puede mover el brazo derecho y habla raro",
     ],
@@ -369,12 +406,12 @@ def test_foreign_stories_and_questions_do_not_fire(lang, text):
 @pytest.mark.parametrize(
     "text,veto",
     [
-        ("点滴のあと眠くなって早めに寝ました", "mild"),              # what the page calls normal
+        ("点滴のあと眠くなって早めに寝ました", "mild"),  # what the page calls normal
         ("点滴してからトイレが近いです", "mild"),
         ("ちゅうしゃのあとあざになった。ふつう？", "mild"),
-        ("歯の矯正はいくらですか", "no_symptom_words"),             # a practical question
-        ("パソコンが動かない", "no_symptom_words"),                  # a machine
-        ("待合室でしびれを切らしました", "figurative"),              # an idiom
+        ("歯の矯正はいくらですか", "no_symptom_words"),  # a practical question
+        ("パソコンが動かない", "no_symptom_words"),  # a machine
+        ("待合室でしびれを切らしました", "figurative"),  # an idiom
         ("友人がほかのクリニックで具合が悪くなったと聞きました", "hearsay"),
         ("慢性的な肩の炎症がずっと続いてます", "chronic"),
     ],
@@ -390,8 +427,8 @@ def test_round3_message_readings_veto_the_classifier(text, veto):
 @pytest.mark.parametrize(
     "text,reason",
     [
-        ("施術後の肌を鏡で見て失神しそうでした、いい意味で", "figurative"),         # said in so many words
-        ("点滴のあと受付の方の笑顔に胸がぎゅっとなりました笑", "figurative"),       # a smile, and a joke
+        ("施術後の肌を鏡で見て失神しそうでした、いい意味で", "figurative"),  # said in so many words
+        ("点滴のあと受付の方の笑顔に胸がぎゅっとなりました笑", "figurative"),  # a smile, and a joke
         ("夫が「注射なんて無理、絶対気絶する」っていつも言うんです", "figurative"),  # a fear said as a habit
         ("ドラマで主人公が倒れて意識不明になるシーンがつらかった", "fiction"),
         ("the scene where the actor has a seizure was too real", "fiction"),
@@ -400,12 +437,12 @@ def test_round3_message_readings_veto_the_classifier(text, veto):
         ("パソコンがフリーズして意識不明状態です", "machine"),
         ("the app is frozen and not responding", "machine"),
         ("生理で出血が多い日でも点滴できますか", "menstrual"),
-        ("熱（なし）、息苦しさ（なし）", "negated"),                               # a checklist
+        ("熱（なし）、息苦しさ（なし）", "negated"),  # a checklist
         ("胸の痛み：なし", "negated"),
-        ("じんましん（前回出たもの）は今回出ていません", "negated"),              # past a bracketed aside
-        ("けいれんは今回の点滴のあとも起きていません", "negated"),               # the clause ends denying it
+        ("じんましん（前回出たもの）は今回出ていません", "negated"),  # past a bracketed aside
+        ("けいれんは今回の点滴のあとも起きていません", "negated"),  # the clause ends denying it
         ("chest pain: none", "negated"),
-        ("抗がん剤の副作用で吐き気がひどいです", "chronic"),                      # another illness's treatment
+        ("抗がん剤の副作用で吐き気がひどいです", "chronic"),  # another illness's treatment
         ("注射したところが熱を持ってるけど、普通に歩けるし腫れもわずか", "mild"),  # reassuring detail
         ("膝の痛みがひどかったけど、3回目の注射でずいぶん楽になりました", "resolved"),
         ("I had a seizure once as a teenager but nothing since", "history"),
@@ -420,19 +457,19 @@ def test_round4_checks_say_why(text, reason):
 @pytest.mark.parametrize(
     "text",
     [
-        "ちがとまらにゃい",                                    # typos, dialect, kana only
+        "ちがとまらにゃい",  # typos, dialect, kana only
         "ちがとまんない",
         "いきできひん",
         "きゅーきゅーしゃよんで",
         "いしきがない",
-        "点滴の翌日から、数歩歩いただけで息切れする",            # breathless at the least effort
+        "点滴の翌日から、数歩歩いただけで息切れする",  # breathless at the least effort
         "点滴のあと、しゃべるのもしんどいくらいだるい",
         "電話の途中で母の言葉がもごもごして、そのまま何も言わなくなった",
-        "母が同じことを何度も聞いてくる、朝は普通だった",       # sudden loss of memory
+        "母が同じことを何度も聞いてくる、朝は普通だった",  # sudden loss of memory
         "It keeps bleeding through every bandage",
         "my dad is suddenly really confused and doesn't know what year it is",
         "अचानक टाउको धेरै दुख्यो र बान्ता भयो",
-        "犬の散歩中に急に胸が痛くなった",                        # the new checks leave these alone
+        "犬の散歩中に急に胸が痛くなった",  # the new checks leave these alone
         "ドラマを見ていたら急に胸が苦しくなった",
         "I dropped my phone and collapsed",
         "生理じゃないのに出血が止まらない",
@@ -447,7 +484,7 @@ def test_round4_reports_fire(text):
 
 
 def test_memory_loss_needs_a_sudden_onset_or_the_treatment():
-    assert detect("父は同じことを何度も聞きます") is None               # dementia, or a habit
+    assert detect("父は同じことを何度も聞きます") is None  # dementia, or a habit
     assert detect("同じことを何度も聞いてすみません、点滴のあと") is None  # the patient apologising
     assert detect("父が点滴のあとから、今日のことを何も覚えていない")
 
@@ -469,10 +506,10 @@ def test_round4_message_readings_veto_the_classifier(text, veto):
 @pytest.mark.parametrize(
     "text",
     [
-        "さっきから母がスプーンを握れなくなって、話し方もおかしい",   # a hand that cannot hold, speech
-        "夫の左腕がだらーんとなって上がらない",                         # a limb hanging limp
-        "祖父のしゃべりがもつれてきた、急に",                           # tangled speech
-        "背中がちょっと動かすだけで激痛、点滴のあとから",              # the least movement hurts
+        "さっきから母がスプーンを握れなくなって、話し方もおかしい",  # a hand that cannot hold, speech
+        "夫の左腕がだらーんとなって上がらない",  # a limb hanging limp
+        "祖父のしゃべりがもつれてきた、急に",  # tangled speech
+        "背中がちょっと動かすだけで激痛、点滴のあとから",  # the least movement hurts
     ],
 )
 def test_round8_reports_fire(text):
@@ -482,23 +519,26 @@ def test_round8_reports_fire(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "夜に咳止めを飲んでもいいですか",                               # a medicine, not a cough
+        "夜に咳止めを飲んでもいいですか",  # a medicine, not a cough
         "吐き気止めを飲んでいる父ですが受けられますか",
-        "息が止まるほど悩んでます。どちらを選べばいいですか",          # figurative
-        "さっき胸がズキッとしたけど一瞬で、今はなにもないです",        # over
-        "夜に38.6度出たけど、朝には下がって元気です",                  # over
+        "息が止まるほど悩んでます。どちらを選べばいいですか",  # figurative
+        "さっき胸がズキッとしたけど一瞬で、今はなにもないです",  # over
+        "夜に38.6度出たけど、朝には下がって元気です",  # over
     ],
 )
 def test_round8_non_emergencies_do_not_fire(text):
     assert detect(text) is None, findings(text)
 
 
-@pytest.mark.parametrize("text", [
-    "Mero aama lai sas ferna garo bhayo, chhati pani dukhyo",     # Nepali in Latin letters
-    "Buwa behosh hunubhayo, bolauda pani boldainan",
-    "Muka saya bengkak dan gatal di seluruh tubuh",               # Indonesian, words in between
-    "tenggorokan saya terasa makin sempit",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mero aama lai sas ferna garo bhayo, chhati pani dukhyo",  # Nepali in Latin letters
+        "Buwa behosh hunubhayo, bolauda pani boldainan",
+        "Muka saya bengkak dan gatal di seluruh tubuh",  # Indonesian, words in between
+        "tenggorokan saya terasa makin sempit",
+    ],
+)
 def test_round8_foreign_reports_fire(text):
     assert detect(text), findings(text)
 
@@ -507,20 +547,26 @@ def test_nepali_in_latin_letters_is_answered_in_nepali():
     assert {f.language for f in findings("Aama behos hunubhayo") if f.reason is None} == {"ne"}
 
 
-@pytest.mark.parametrize("text", [
-    "lipがswollenで、throatもきつい",                 # English words inside Japanese
-    "さっきからchestがpainいです",
-    "母のfaceの左がdroopingしてる",
-    "すみません、I can't breathe",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lipがswollenで、throatもきつい",  # English words inside Japanese
+        "さっきからchestがpainいです",
+        "母のfaceの左がdroopingしてる",
+        "すみません、I can't breathe",
+    ],
+)
 def test_english_words_inside_japanese_are_read_by_the_japanese_lexicon(text):
     assert detect(text), findings(text)
 
 
-@pytest.mark.parametrize("text", [
-    "seizureのriskってありますか?",                   # a risk question, code-mixed
-    "faceのswellingってどのくらいで引きますか",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "seizureのriskってありますか?",  # a risk question, code-mixed
+        "faceのswellingってどのくらいで引きますか",
+    ],
+)
 def test_code_mixed_questions_keep_the_japanese_checks(text):
     assert detect(text) is None, findings(text)
 

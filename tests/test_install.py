@@ -1,4 +1,5 @@
 """The pinned environment is consistent: `pip check` clean, Python 3.10.13, Rasa 3.6.21."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -15,16 +16,14 @@ def key(name: str) -> str:
 def pins(lock: str) -> dict:
     """name -> version of one lock file (`-r` includes and comments skipped)."""
     return dict(
-        (key(l.split("==")[0]), l.split("==")[1].strip())
-        for l in (ROOT / lock).read_text().splitlines()
-        if l.strip() and not l.startswith(("#", "-r"))
+        (key(line.split("==")[0]), line.split("==")[1].strip())
+        for line in (ROOT / lock).read_text().splitlines()
+        if line.strip() and not line.startswith(("#", "-r"))
     )
 
 
 def test_pip_check_is_clean():
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "check"], capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -38,10 +37,11 @@ def test_python_and_rasa_versions():
 def test_every_requirement_is_pinned_and_test_tools_stay_out_of_the_runtime_lock():
     for lock in LOCKS:
         lines = [
-            l.strip() for l in (ROOT / lock).read_text().splitlines()
-            if l.strip() and not l.startswith(("#", "-r"))
+            line.strip()
+            for line in (ROOT / lock).read_text().splitlines()
+            if line.strip() and not line.startswith(("#", "-r"))
         ]
-        assert lines and all("==" in l for l in lines), [l for l in lines if "==" not in l]
+        assert lines and all("==" in line for line in lines), [line for line in lines if "==" not in line]
     assert not TEST_TOOLS & set(pins("requirements.txt"))
     assert TEST_TOOLS <= set(pins("requirements-dev.txt"))
     assert not set(pins("requirements.txt")) & set(pins("requirements-dev.txt"))
@@ -66,6 +66,8 @@ def test_the_installed_packages_are_the_locked_ones_setuptools_and_wheel_include
     locked = {**pins("requirements.txt"), **pins("requirements-dev.txt")}
     assert {"setuptools", "wheel"} <= set(locked)
     installed = {key(d.metadata["Name"]): d.version for d in metadata.distributions()}
-    differ = {name: (version, installed.get(name)) for name, version in locked.items() if installed.get(name) != version}
+    differ = {
+        name: (version, installed.get(name)) for name, version in locked.items() if installed.get(name) != version
+    }
     assert not differ, differ
     import pkg_resources  # noqa: F401  (Rasa needs it)

@@ -3,6 +3,7 @@
 Real files only: the knowledge base, clinic.yml, domain.yml, data/rules (and data/stories) and,
 where it is beside the repository, the clinic's page in shared/content.
 """
+
 import re
 import string
 from typing import Dict, List, Set, Tuple
@@ -98,9 +99,23 @@ OFF_PAGE = {
 # The brief's canonical entity values (synonyms map surface forms to these).
 CANONICAL = {
     "condition": {
-        "がん", "パーキンソン病", "アルツハイマー病", "脳卒中", "神経疾患", "アンチエイジング",
-        "肌の若返り", "薄毛", "疲労", "やけど", "糖尿病性潰瘍", "床ずれ", "難治性の傷",
-        "関節リウマチ", "変形性関節症", "炎症性腸疾患", "慢性炎症",
+        "がん",
+        "パーキンソン病",
+        "アルツハイマー病",
+        "脳卒中",
+        "神経疾患",
+        "アンチエイジング",
+        "肌の若返り",
+        "薄毛",
+        "疲労",
+        "やけど",
+        "糖尿病性潰瘍",
+        "床ずれ",
+        "難治性の傷",
+        "関節リウマチ",
+        "変形性関節症",
+        "炎症性腸疾患",
+        "慢性炎症",
     },
     "therapy": {"幹細胞治療", "NK細胞療法", "エクソソーム", "PRP", "培養上清液"},
     "component": {"成長因子", "サイトカイン", "エクソソーム", "マイクロベシクル"},
@@ -108,9 +123,7 @@ CANONICAL = {
 }
 
 # Intents action_answer_topic answers, as the brief lists them (used when data/rules is absent).
-BRIEF_ANSWERED_INTENTS = {
-    intent for intent, _ in BRIEF_TOPICS.values() if intent != "report_emergency"
-}
+BRIEF_ANSWERED_INTENTS = {intent for intent, _ in BRIEF_TOPICS.values() if intent != "report_emergency"}
 
 PLACEHOLDERS = {"clinic_name", "phone", "emergency_phone", "booking_url", "hours", "billing_note"}
 SHARED_PAGE = ROOT.parent / "shared" / "content" / "secretome_therapy.ja.txt"
@@ -132,9 +145,7 @@ DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 
 def answered_intents() -> Set[str]:
     """Intents whose rule (or story) step is followed by action_answer_topic."""
-    files = sorted((ROOT / "data" / "rules").glob("*.yml")) + sorted(
-        (ROOT / "data" / "stories").glob("*.yml")
-    )
+    files = sorted((ROOT / "data" / "rules").glob("*.yml")) + sorted((ROOT / "data" / "stories").glob("*.yml"))
     intents: Set[str] = set()
     for path in files:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -1,9 +1,10 @@
 """The real assistant over the REST webhook: right answers, multi-turn context, bad input."""
+
 import pytest
 import requests
 
-from knowledge import knowledge_base
 from actions.choice import Choice, reply
+from knowledge import knowledge_base
 
 KB = knowledge_base()
 

@@ -1,4 +1,5 @@
 """Structure rules the project keeps (issue 10): no console function over 60 lines."""
+
 import ast
 from pathlib import Path
 
@@ -15,4 +16,3 @@ def functions(package: str):
 def test_no_console_function_is_over_60_lines():
     found = dict(functions("console"))
     assert found and not {name: n for name, n in found.items() if n > 60}
-

@@ -14,6 +14,7 @@ wherever it is called:
 
 Deleting old conversations is retention, not a query: console/retention.py.
 """
+
 from console.queries.conversations import (
     ConversationRow,
     Filters,
@@ -47,11 +48,35 @@ from console.queries.stats import dashboard
 from console.queries.transcripts import Transcript, Turn, transcript
 
 __all__ = [
-    "CHANNEL_LABELS", "INTENT_LABELS", "RATING_LABELS", "ConversationRow", "Filters",
-    "Transcript", "Turn", "add_tag", "all_tags", "attention_count", "clean_tag",
-    "conversations_csv", "corrections_yaml", "dashboard", "delete_correction", "domain_intents",
-    "find_sender", "format_ts", "get_conversation", "get_review", "intent_label",
-    "iter_conversations", "known_channels", "known_intents", "list_conversations",
-    "list_corrections", "remove_tag", "save_correction", "set_review", "training_text",
+    "CHANNEL_LABELS",
+    "INTENT_LABELS",
+    "RATING_LABELS",
+    "ConversationRow",
+    "Filters",
+    "Transcript",
+    "Turn",
+    "add_tag",
+    "all_tags",
+    "attention_count",
+    "clean_tag",
+    "conversations_csv",
+    "corrections_yaml",
+    "dashboard",
+    "delete_correction",
+    "domain_intents",
+    "find_sender",
+    "format_ts",
+    "get_conversation",
+    "get_review",
+    "intent_label",
+    "iter_conversations",
+    "known_channels",
+    "known_intents",
+    "list_conversations",
+    "list_corrections",
+    "remove_tag",
+    "save_correction",
+    "set_review",
+    "training_text",
     "transcript",
 ]

@@ -1,5 +1,6 @@
 """The conversation list: its filters, one page of rows, every row for an export, and the
 choices the filter form offers. Rows come from the console's index (console/index.py), masked."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -137,9 +138,7 @@ def _where(filters: Filters, threshold: float, tz: ZoneInfo):
         conds.append(c.channel == filters.channel)
     if filters.intent:
         m = db.messages.c
-        conds.append(
-            sa.exists().where(m.sender_id == c.sender_id, m.intent == filters.intent)
-        )
+        conds.append(sa.exists().where(m.sender_id == c.sender_id, m.intent == filters.intent))
     if filters.tag:
         t = db.tags.c
         conds.append(sa.exists().where(t.sender_id == c.sender_id, t.tag == filters.tag))
@@ -159,17 +158,14 @@ def _base_query(columns, filters: Filters, threshold: float, tz: ZoneInfo):
 
 def _newest_first(filters: Filters, threshold: float, tz: ZoneInfo):
     c = db.conversations.c
-    return _base_query(_list_columns(), filters, threshold, tz).order_by(
-        c.last_ts.desc(), c.sender_id)
+    return _base_query(_list_columns(), filters, threshold, tz).order_by(c.last_ts.desc(), c.sender_id)
 
 
 def _tags_for(conn: Connection, sender_ids: List[str]) -> Dict[str, List[str]]:
     out: Dict[str, List[str]] = {}
     for chunk in db.chunks(sender_ids):
         rows = conn.execute(
-            sa.select(db.tags.c.sender_id, db.tags.c.tag)
-            .where(db.tags.c.sender_id.in_(chunk))
-            .order_by(db.tags.c.tag)
+            sa.select(db.tags.c.sender_id, db.tags.c.tag).where(db.tags.c.sender_id.in_(chunk)).order_by(db.tags.c.tag)
         )
         for row in rows:
             out.setdefault(row.sender_id, []).append(mask(row.tag))
@@ -204,25 +200,34 @@ def _rows(conn: Connection, result, threshold: float) -> List[ConversationRow]:
 def _list_columns():
     c, r = db.conversations.c, db.reviews.c
     return (
-        c.sender_id, c.conv_key, c.first_ts, c.last_ts, c.channel, c.turns, c.first_question,
-        c.fell_back, c.asked_human, c.emergency, c.negative_feedback, c.min_confidence,
-        r.reviewed, r.note,
+        c.sender_id,
+        c.conv_key,
+        c.first_ts,
+        c.last_ts,
+        c.channel,
+        c.turns,
+        c.first_question,
+        c.fell_back,
+        c.asked_human,
+        c.emergency,
+        c.negative_feedback,
+        c.min_confidence,
+        r.reviewed,
+        r.note,
     )
 
 
 def list_conversations(
-    conn: Connection, filters: Filters, threshold: float, tz: ZoneInfo,
-    page: int = 1, page_size: int = 50,
+    conn: Connection,
+    filters: Filters,
+    threshold: float,
+    tz: ZoneInfo,
+    page: int = 1,
+    page_size: int = 50,
 ) -> Tuple[List[ConversationRow], int]:
     """One page of conversations, newest activity first, and the total matching."""
-    total = conn.execute(
-        _base_query([sa.func.count()], filters, threshold, tz)
-    ).scalar_one()
-    query = (
-        _newest_first(filters, threshold, tz)
-        .limit(page_size)
-        .offset(max(page - 1, 0) * page_size)
-    )
+    total = conn.execute(_base_query([sa.func.count()], filters, threshold, tz)).scalar_one()
+    query = _newest_first(filters, threshold, tz).limit(page_size).offset(max(page - 1, 0) * page_size)
     return _rows(conn, conn.execute(query), threshold), total
 
 
@@ -241,14 +246,11 @@ def iter_conversations(
 
 
 def attention_count(conn: Connection, threshold: float, tz: ZoneInfo) -> int:
-    return conn.execute(
-        _base_query([sa.func.count()], Filters(attention=True), threshold, tz)
-    ).scalar_one()
+    return conn.execute(_base_query([sa.func.count()], Filters(attention=True), threshold, tz)).scalar_one()
 
 
 def _distinct(conn: Connection, column, *where) -> List:
-    return [row[0] for row in conn.execute(
-        sa.select(column).where(*where).distinct().order_by(column))]
+    return [row[0] for row in conn.execute(sa.select(column).where(*where).distinct().order_by(column))]
 
 
 def known_intents(conn: Connection) -> List[str]:
@@ -264,16 +266,10 @@ def all_tags(conn: Connection) -> List[str]:
 
 
 def find_sender(conn: Connection, key: str) -> Optional[str]:
-    return conn.execute(
-        sa.select(db.conversations.c.sender_id).where(db.conversations.c.conv_key == key)
-    ).scalar()
+    return conn.execute(sa.select(db.conversations.c.sender_id).where(db.conversations.c.conv_key == key)).scalar()
 
 
 def get_conversation(conn: Connection, sender_id: str, threshold: float) -> Optional[ConversationRow]:
-    query = (
-        sa.select(*_list_columns())
-        .select_from(_with_reviews())
-        .where(db.conversations.c.sender_id == sender_id)
-    )
+    query = sa.select(*_list_columns()).select_from(_with_reviews()).where(db.conversations.c.sender_id == sender_id)
     rows = _rows(conn, conn.execute(query), threshold)
     return rows[0] if rows else None

@@ -1,5 +1,6 @@
 """Corrected intents: staff record the right intent for a patient message; the corrections are
 listed, deleted, and exported as Rasa NLU training data."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,7 @@ def save_correction(conn: Connection, sender_id: str, event_id: int, intent: str
     """Records the right intent for one patient message of this conversation."""
     e = db.events.c
     row = conn.execute(
-        sa.select(e.data, e.intent_name).where(
-            e.id == event_id, e.sender_id == sender_id, e.type_name == "user")
+        sa.select(e.data, e.intent_name).where(e.id == event_id, e.sender_id == sender_id, e.type_name == "user")
     ).first()
     if row is None:
         return False
@@ -29,9 +29,17 @@ def save_correction(conn: Connection, sender_id: str, event_id: int, intent: str
         return False
     predicted = ((data.get("parse_data") or {}).get("intent") or {}).get("name") or row.intent_name
     conn.execute(sa.delete(db.corrections).where(db.corrections.c.event_id == event_id))
-    conn.execute(sa.insert(db.corrections).values(
-        event_id=event_id, sender_id=sender_id, text=mask(text), predicted_intent=predicted,
-        intent=intent, created_by=user, created_at=time.time()))
+    conn.execute(
+        sa.insert(db.corrections).values(
+            event_id=event_id,
+            sender_id=sender_id,
+            text=mask(text),
+            predicted_intent=predicted,
+            intent=intent,
+            created_by=user,
+            created_at=time.time(),
+        )
+    )
     return True
 
 
@@ -42,8 +50,7 @@ def delete_correction(conn: Connection, event_id: int) -> None:
 def list_corrections(conn: Connection) -> List[Dict]:
     k, c = db.corrections.c, db.conversations.c
     rows = conn.execute(
-        sa.select(k.event_id, k.text, k.predicted_intent, k.intent, k.created_by, k.created_at,
-                  c.conv_key)
+        sa.select(k.event_id, k.text, k.predicted_intent, k.intent, k.created_by, k.created_at, c.conv_key)
         .select_from(db.corrections.outerjoin(db.conversations, c.sender_id == k.sender_id))
         .order_by(k.created_at.desc())
     )

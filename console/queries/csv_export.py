@@ -1,4 +1,5 @@
 """The conversation list as CSV for Excel: UTF-8 with a BOM, formulas kept as text."""
+
 from __future__ import annotations
 
 import csv

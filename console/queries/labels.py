@@ -1,5 +1,6 @@
 """How the console names things for staff: intents, channels and ratings in Japanese, the
 intents of domain.yml (the choices when correcting a message), and local times."""
+
 from __future__ import annotations
 
 from datetime import datetime

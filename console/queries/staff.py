@@ -1,4 +1,5 @@
 """What staff add to a conversation: the review mark with its note, and tags."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,7 @@ def set_review(conn: Connection, sender_id: str, reviewed: bool, note: str, user
     now = time.time()
     note = (note or "").strip()[:NOTE_MAX]
     r = db.reviews.c
-    existing = conn.execute(sa.select(r.reviewed, r.reviewed_by, r.reviewed_at).where(
-        r.sender_id == sender_id)).first()
+    existing = conn.execute(sa.select(r.reviewed, r.reviewed_by, r.reviewed_at).where(r.sender_id == sender_id)).first()
     values = dict(note=note, updated_by=user, updated_at=now, reviewed=reviewed)
     if reviewed and not (existing and existing.reviewed):
         values.update(reviewed_by=user, reviewed_at=now)
@@ -51,12 +51,9 @@ def add_tag(conn: Connection, sender_id: str, tag: str, user: str) -> bool:
     if not tag:
         return False
     t = db.tags.c
-    exists = conn.execute(
-        sa.select(sa.func.count()).where(t.sender_id == sender_id, t.tag == tag)
-    ).scalar_one()
+    exists = conn.execute(sa.select(sa.func.count()).where(t.sender_id == sender_id, t.tag == tag)).scalar_one()
     if not exists:
-        conn.execute(sa.insert(db.tags).values(
-            sender_id=sender_id, tag=tag, created_by=user, created_at=time.time()))
+        conn.execute(sa.insert(db.tags).values(sender_id=sender_id, tag=tag, created_by=user, created_at=time.time()))
     return True
 
 

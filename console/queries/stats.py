@@ -1,4 +1,5 @@
 """The dashboard's numbers for the last N days (local dates), from the console's index."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -24,9 +25,10 @@ def _daily(conn: Connection, in_period, day_list: List[str]) -> List[Dict]:
             m.day,
             sa.func.count(sa.distinct(m.sender_id)).label("conversations"),
             sa.func.sum(sa.case((m.is_payload, 0), else_=1)).label("typed"),
-            sa.func.sum(sa.case((sa.and_(m.fallback, sa.not_(m.is_payload)), 1), else_=0)).label(
-                "fallbacks"),
-        ).where(in_period).group_by(m.day)
+            sa.func.sum(sa.case((sa.and_(m.fallback, sa.not_(m.is_payload)), 1), else_=0)).label("fallbacks"),
+        )
+        .where(in_period)
+        .group_by(m.day)
     ):
         per_day[row.day] = {
             "conversations": row.conversations,
@@ -70,8 +72,7 @@ def _unanswered(conn: Connection, in_period) -> List[Dict]:
 def _channels(conn: Connection, in_period) -> List[Dict]:
     m = db.messages.c
     return [
-        {"channel": row.channel, "label": CHANNEL_LABELS.get(row.channel, row.channel),
-         "count": row.n}
+        {"channel": row.channel, "label": CHANNEL_LABELS.get(row.channel, row.channel), "count": row.n}
         for row in conn.execute(
             sa.select(m.channel, sa.func.count(sa.distinct(m.sender_id)).label("n"))
             .where(in_period)
@@ -97,9 +98,7 @@ def _flags(conn: Connection, in_period) -> Dict[str, int]:
     m, c = db.messages.c, db.conversations.c
     senders = sa.select(m.sender_id).where(in_period).distinct().scalar_subquery()
     return {
-        flag: conn.execute(
-            sa.select(sa.func.count()).where(getattr(c, flag), c.sender_id.in_(senders))
-        ).scalar_one()
+        flag: conn.execute(sa.select(sa.func.count()).where(getattr(c, flag), c.sender_id.in_(senders))).scalar_one()
         for flag in ("asked_human", "emergency", "negative_feedback")
     }
 
@@ -114,9 +113,7 @@ def dashboard(conn: Connection, tz: ZoneInfo, days: int = 30, today: Optional[da
     daily = _daily(conn, in_period, day_list)
     typed = sum(d["typed"] for d in daily)
     fallbacks = sum(d["fallbacks"] for d in daily)
-    total_conversations = conn.execute(
-        sa.select(sa.func.count(sa.distinct(m.sender_id))).where(in_period)
-    ).scalar_one()
+    total_conversations = conn.execute(sa.select(sa.func.count(sa.distinct(m.sender_id))).where(in_period)).scalar_one()
     return {
         "days": days,
         "start": day_list[0],

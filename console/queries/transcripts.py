@@ -1,4 +1,5 @@
 """One conversation as staff read it: every patient message and bot answer, in order, masked."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -55,8 +56,7 @@ def _masked_entities(entities: List[Dict]) -> List[Dict]:
     ]
 
 
-def _user_turn(step: Step, threshold: float, buttons_seen: Dict[str, str],
-               corrected: Dict[int, str]) -> Turn:
+def _user_turn(step: Step, threshold: float, buttons_seen: Dict[str, str], corrected: Dict[int, str]) -> Turn:
     message = step.message
     payload = message.text if message.is_payload else None
     low = payload is None and message.confidence is not None and message.confidence < threshold
@@ -74,7 +74,9 @@ def _user_turn(step: Step, threshold: float, buttons_seen: Dict[str, str],
             {"intent": r.get("name"), "confidence": r.get("confidence")}
             for r in message.ranking
             if r.get("name") not in (FALLBACK_INTENT, message.intent)
-        ][:3] if low or nlu_fallback else None,
+        ][:3]
+        if low or nlu_fallback
+        else None,
         fallback=message.fallback,
         emergency=message.intent == EMERGENCY_INTENT or step.emergency_action,
         payload=mask(payload) if payload else None,
@@ -93,10 +95,8 @@ def _bot_turn(step: Step) -> Turn:
         text=mask(step.data.get("text") or ""),
         action=step.action,
         topic=mask(step.topic) or None,
-        buttons=[
-            {"title": mask(str(b.get("title", ""))), "payload": mask(str(b.get("payload", "")))}
-            for b in buttons
-        ] or None,
+        buttons=[{"title": mask(str(b.get("title", ""))), "payload": mask(str(b.get("payload", "")))} for b in buttons]
+        or None,
     )
 
 

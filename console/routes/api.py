@@ -1,10 +1,11 @@
 """The JSON API (/api/...): the conversation list, one transcript, the dashboard's numbers.
 Without a staff session it answers 401 (see console/app.py), not a redirect."""
+
 from __future__ import annotations
 
 from typing import Dict
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 
 from console import index, queries
 from console.deps import EngineDep, SettingsDep, csrf_protected
@@ -17,8 +18,12 @@ router = APIRouter(prefix="/api", dependencies=[Depends(csrf_protected)])
 @router.get("/conversations")
 def api_conversations(request: Request, settings: SettingsDep, engine: EngineDep):
     filters, page, rows, total, _ = list_context(request, settings, engine)
-    return {"total": total, "page": page, "page_size": settings.page_size,
-            "conversations": [row.as_dict() for row in rows]}
+    return {
+        "total": total,
+        "page": page,
+        "page_size": settings.page_size,
+        "conversations": [row.as_dict() for row in rows],
+    }
 
 
 @router.get("/conversations/{key}")
@@ -27,8 +32,9 @@ def api_transcript(key: str, settings: SettingsDep, engine: EngineDep):
     sender = sender_for(engine, key)
     with engine.connect() as conn:
         data = queries.transcript(conn, sender, settings.low_confidence)
-    return {"conversation": data.conversation.as_dict(),
-            "turns": [turn.as_dict() for turn in data.turns]}
+    if data is None:  # indexed, but its events are gone (purged since): as the page does
+        raise HTTPException(404, "no such conversation")
+    return {"conversation": data.conversation.as_dict(), "turns": [turn.as_dict() for turn in data.turns]}
 
 
 @router.get("/dashboard")

@@ -1,4 +1,5 @@
 """Logging in and out: the login form (public) and logout (staff only)."""
+
 from __future__ import annotations
 
 import logging
@@ -24,8 +25,7 @@ router = APIRouter(dependencies=[Depends(csrf_protected)])
 
 
 @public.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, settings: SettingsDep, engine: EngineDep, render: RenderDep,
-               next: str = "/"):
+def login_page(request: Request, settings: SettingsDep, engine: EngineDep, render: RenderDep, next: str = "/"):
     if auth.session_user(engine, settings, request.cookies.get(auth.SESSION_COOKIE)):
         return RedirectResponse(safe_next(next), status_code=303)
     base = request.cookies.get(auth.CSRF_COOKIE) or secrets.token_urlsafe(32)
@@ -54,7 +54,10 @@ def login(
     wait = auth.locked_for(engine, username, ip)
     if wait > 0:
         response = render(
-            "login.html", 429, next=safe_next(next), username=username,
+            "login.html",
+            429,
+            next=safe_next(next),
+            username=username,
             error=f"ログインの失敗が続いたため、{int(wait) + 1}秒間お待ちください。",
         )
         response.headers["Retry-After"] = str(int(wait) + 1)

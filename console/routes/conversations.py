@@ -1,5 +1,6 @@
 """Conversations: the filtered list and its CSV export, one transcript, and what staff do on it
 (review and note, tags, the right intent for a message)."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Tuple
@@ -25,8 +26,9 @@ def sender_for(engine: Engine, key: str) -> str:
     return sender
 
 
-def list_context(request: Request, settings: Settings, engine: Engine) -> Tuple[
-        queries.Filters, int, List[queries.ConversationRow], int, Dict]:
+def list_context(
+    request: Request, settings: Settings, engine: Engine
+) -> Tuple[queries.Filters, int, List[queries.ConversationRow], int, Dict]:
     """(filters, page, rows, total, filter choices) for the list's query string."""
     filters = queries.Filters.from_params(request.query_params)
     try:
@@ -36,7 +38,8 @@ def list_context(request: Request, settings: Settings, engine: Engine) -> Tuple[
     index.sync(engine, settings.tz)
     with engine.connect() as conn:
         rows, total = queries.list_conversations(
-            conn, filters, settings.low_confidence, settings.tz, page, settings.page_size)
+            conn, filters, settings.low_confidence, settings.tz, page, settings.page_size
+        )
         options = dict(
             intents=queries.known_intents(conn),
             channels=queries.known_channels(conn),
@@ -50,8 +53,7 @@ def back(key: str, msg: str, anchor: str = "") -> RedirectResponse:
 
 
 @router.get("/conversations", response_class=HTMLResponse)
-def conversations_page(request: Request, settings: SettingsDep, engine: EngineDep,
-                       render: RenderDep):
+def conversations_page(request: Request, settings: SettingsDep, engine: EngineDep, render: RenderDep):
     if any(value == "" for value in request.query_params.values()):
         # The filter form sends its empty fields too: keep the address short and shareable.
         query = queries.Filters.from_params(request.query_params).params()
@@ -64,8 +66,14 @@ def conversations_page(request: Request, settings: SettingsDep, engine: EngineDe
         return "/conversations?" + urlencode({**query, "page": n})
 
     return render(
-        "conversations.html", filters=filters, rows=rows, total=total, page=page,
-        pages=pages, page_url=page_url, csv_url="/export/conversations.csv?" + urlencode(query),
+        "conversations.html",
+        filters=filters,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        page_url=page_url,
+        csv_url="/export/conversations.csv?" + urlencode(query),
         **options,
     )
 
@@ -80,22 +88,23 @@ def transcript_page(key: str, settings: SettingsDep, engine: EngineDep, render: 
     if data is None:
         raise HTTPException(404, "no such conversation")
     return render(
-        "transcript.html", conv=data.conversation, turns=data.turns, review=review,
+        "transcript.html",
+        conv=data.conversation,
+        turns=data.turns,
+        review=review,
         intents=queries.domain_intents(settings.domain_file),
     )
 
 
 @router.post("/conversations/{key}/review")
-def review(key: str, user: CurrentUser, engine: EngineDep,
-           reviewed: str = Form(""), note: str = Form("")):
+def review(key: str, user: CurrentUser, engine: EngineDep, reviewed: str = Form(""), note: str = Form("")):
     sender = sender_for(engine, key)
     done = reviewed in ("1", "on", "true")
     with engine.begin() as conn:
         before = queries.get_review(conn, sender)
         queries.set_review(conn, sender, done, note, user.username)
     was = bool(before and before["reviewed"])
-    return back(key, "reviewed" if done and not was else "unreviewed" if was and not done
-                else "note")
+    return back(key, "reviewed" if done and not was else "unreviewed" if was and not done else "note")
 
 
 @router.post("/conversations/{key}/tags")
@@ -115,8 +124,14 @@ def remove_tag(key: str, engine: EngineDep, tag: str = Form("")):
 
 
 @router.post("/conversations/{key}/corrections")
-def correct(key: str, user: CurrentUser, settings: SettingsDep, engine: EngineDep,
-            event_id: int = Form(...), intent: str = Form("")):
+def correct(
+    key: str,
+    user: CurrentUser,
+    settings: SettingsDep,
+    engine: EngineDep,
+    event_id: int = Form(...),
+    intent: str = Form(""),
+):
     sender = sender_for(engine, key)
     if intent not in queries.domain_intents(settings.domain_file):
         return back(key, "bad-intent", f"#m{event_id}")
@@ -137,6 +152,7 @@ def export_csv(request: Request, settings: SettingsDep, engine: EngineDep):
                 yield chunk.encode("utf-8")
 
     return StreamingResponse(
-        body(), media_type="text/csv; charset=utf-8",
+        body(),
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="conversations.csv"'},
     )

@@ -1,4 +1,5 @@
 """Corrected intents: the list, deleting one, and the export as Rasa NLU training data."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form
@@ -31,6 +32,7 @@ def export_corrections(engine: EngineDep):
     with engine.connect() as conn:
         text = queries.corrections_yaml(conn)
     return Response(
-        text, media_type="application/x-yaml; charset=utf-8",
+        text,
+        media_type="application/x-yaml; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="console_corrections.yml"'},
     )

@@ -1,4 +1,5 @@
 """The dashboard: conversations, fallbacks, topics, channels and ratings over 7, 30 or 90 days."""
+
 from __future__ import annotations
 
 from typing import Dict
@@ -26,18 +27,15 @@ def dashboard_data(settings: SettingsDep, engine: EngineDep, days: int = 30) -> 
 def _charts(data: Dict) -> Dict:
     daily, ratings = data["daily"], data["ratings"]
     return {
-        "conversations": charts.column_chart(
-            [(d["day"], d["conversations"]) for d in daily], "1日あたりの会話数"),
+        "conversations": charts.column_chart([(d["day"], d["conversations"]) for d in daily], "1日あたりの会話数"),
         "fallback": charts.column_chart(
-            [(d["day"], d["fallback_rate"]) for d in daily], "1日あたりのフォールバック率",
-            css="bar warn", percent=True),
-        "topics": charts.bar_list(
-            [(t["label"], t["count"]) for t in data["top_intents"]], "よく聞かれる話題"),
+            [(d["day"], d["fallback_rate"]) for d in daily], "1日あたりのフォールバック率", css="bar warn", percent=True
+        ),
+        "topics": charts.bar_list([(t["label"], t["count"]) for t in data["top_intents"]], "よく聞かれる話題"),
         "channels": charts.bar_list(
-            [(c["label"], c["count"]) for c in data["channels"]], "チャネル別の会話数",
-            css="bar alt", label_width=90),
-        "ratings": charts.split_bar(
-            [("👍", ratings["good"], "good"), ("👎", ratings["bad"], "bad")], "評価"),
+            [(c["label"], c["count"]) for c in data["channels"]], "チャネル別の会話数", css="bar alt", label_width=90
+        ),
+        "ratings": charts.split_bar([("👍", ratings["good"], "good"), ("👎", ratings["bad"], "bad")], "評価"),
     }
 
 

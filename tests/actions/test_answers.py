@@ -1,5 +1,6 @@
 """action_answer_topic, action_did_you_mean and action_more_detail with a real Tracker and
 CollectingDispatcher (the choice itself: tests/actions/test_choice.py)."""
+
 import json
 
 import pytest
@@ -31,9 +32,11 @@ def test_every_topic_is_reachable_from_its_intent_and_entities(topic, dispatcher
 
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.id)
 def test_answers_from_the_page_name_their_sections_and_others_do_not(topic, dispatcher):
-    run(ActionAnswerTopic(), make_tracker("q", topic.intent,
-                                          [{"entity": n, "value": v[0]} for n, v in topic.entities.items()]),
-        dispatcher)
+    run(
+        ActionAnswerTopic(),
+        make_tracker("q", topic.intent, [{"entity": n, "value": v[0]} for n, v in topic.entities.items()]),
+        dispatcher,
+    )
     text = dispatcher.messages[0]["text"]
     if topic.sources:
         assert text.splitlines()[-1] == KB.source_line(topic)
@@ -54,8 +57,7 @@ def test_answer_offers_more_detail_and_followups(dispatcher):
 def test_an_entity_picks_the_specific_topic_whatever_the_intent(dispatcher):
     tracker = make_tracker("血小板を使う治療はどういうもの？", "ask_what_is", [{"entity": "therapy", "value": "PRP"}])
     assert run(ActionAnswerTopic(), tracker, dispatcher) == [SlotSet("last_topic", "difference_prp")]
-    tracker = make_tracker("幹細胞の点滴のメリットは？", "ask_benefits",
-                           [{"entity": "therapy", "value": "幹細胞治療"}])
+    tracker = make_tracker("幹細胞の点滴のメリットは？", "ask_benefits", [{"entity": "therapy", "value": "幹細胞治療"}])
     assert run(ActionAnswerTopic(), tracker, dispatcher) == [SlotSet("last_topic", "difference_stem_cell")]
 
 
@@ -70,15 +72,20 @@ def test_unknown_condition_falls_back_to_the_general_indications_topic(dispatche
 
 
 def test_a_greeting_followed_by_a_question_answers_the_question(dispatcher):
-    segments = [{"text": "こんにちは。", "intent": "greet", "confidence": 0.9, "entities": {}},
-                {"text": "副作用はありますか？", "intent": "ask_safety", "confidence": 0.9, "entities": {}}]
+    segments = [
+        {"text": "こんにちは。", "intent": "greet", "confidence": 0.9, "entities": {}},
+        {"text": "副作用はありますか？", "intent": "ask_safety", "confidence": 0.9, "entities": {}},
+    ]
     tracker = make_tracker("こんにちは。副作用はありますか？", "greet", segments=segments)
     assert run(ActionAnswerTopic(), tracker, dispatcher) == [SlotSet("last_topic", "safety")]
 
 
 def test_did_you_mean_answers_a_clear_guess_and_says_so(dispatcher):
-    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_pain", "confidence": 0.48},
-               {"name": "ask_safety", "confidence": 0.1}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "ask_pain", "confidence": 0.48},
+        {"name": "ask_safety", "confidence": 0.1},
+    ]
     tracker = make_tracker("ちくっとする？", "nlu_fallback", ranking=ranking)
     assert run(ActionDidYouMean(), tracker, dispatcher) == [SlotSet("last_topic", "pain")]
     [message] = dispatcher.messages

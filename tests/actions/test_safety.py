@@ -1,8 +1,8 @@
 import threading
 import time
 
-from knowledge import knowledge_base
 from actions.safety import ActionEmergency
+from knowledge import knowledge_base
 from tests.channels.standins import serve, slack_responder
 from tests.conftest import make_tracker
 

@@ -1,5 +1,6 @@
 """Local stand-ins for LINE's and Slack's Web APIs: HTTP servers on 127.0.0.1 that record every
 request they get and answer the way the real API does for a successful call."""
+
 from __future__ import annotations
 
 import base64
@@ -110,8 +111,12 @@ def slack_responder(path: str, entry: Dict[str, Any]) -> Tuple[int, Dict[str, An
     """Slack Web API: every method answers ok; chat.postMessage echoes channel and a ts."""
     body = entry["body"] if isinstance(entry["body"], dict) else {}
     if path.endswith("/chat.postMessage"):
-        return 200, {"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}",
-                     "message": {"text": body.get("text")}}
+        return 200, {
+            "ok": True,
+            "channel": body.get("channel"),
+            "ts": f"{time.time():.6f}",
+            "message": {"text": body.get("text")},
+        }
     return 200, {"ok": True}
 
 

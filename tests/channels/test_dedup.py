@@ -1,4 +1,5 @@
 """Event dedup: in-memory TTL cache, and Redis shared by several servers."""
+
 import asyncio
 import uuid
 

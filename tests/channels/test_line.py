@@ -1,5 +1,6 @@
 """LINE channel end to end: the real assistant (tests.stack) with channels.line.LineInput from
 credentials.yml, and a local stand-in for LINE's Messaging API that records every reply."""
+
 from __future__ import annotations
 
 import json
@@ -11,11 +12,9 @@ import pytest
 import requests
 import yaml
 
-from channels.line import LineInput
-
-from knowledge import knowledge_base
 from actions.choice import Choice, reply
 from channels.credentials import active_credentials
+from channels.line import LineInput
 from channels.line_messages import (
     MAX_LABEL,
     MAX_MESSAGES,
@@ -25,6 +24,7 @@ from channels.line_messages import (
     TEXT_ONLY_NOTICE,
     line_len,
 )
+from knowledge import knowledge_base
 from tests.channels.standins import (
     StandIn,
     line_responder,
@@ -282,7 +282,14 @@ def test_forged_signature_is_403_and_nothing_reaches_rasa(line):
 
 @pytest.mark.parametrize(
     "raw",
-    [b"{not json", b"[]", b'{"events": "oops"}', b'{"events": [{"no": "type"}]}', b"", "\ud800".encode("utf-8", "surrogatepass")],
+    [
+        b"{not json",
+        b"[]",
+        b'{"events": "oops"}',
+        b'{"events": [{"no": "type"}]}',
+        b"",
+        "\ud800".encode("utf-8", "surrogatepass"),
+    ],
     ids=["broken-json", "list", "events-not-list", "event-without-type", "empty", "not-utf8"],
 )
 def test_signed_malformed_body_is_400(line, raw):

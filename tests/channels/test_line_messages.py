@@ -1,5 +1,7 @@
 """The pure parts of the LINE channel: splitting, truncation, quick replies, packing a reply."""
+
 import pytest
+from linebot.models import PostbackAction, QuickReplyButton
 
 from channels.line_messages import (
     CHOOSE_BELOW,
@@ -16,7 +18,6 @@ from channels.line_messages import (
     truncate,
     truncate_text,
 )
-from linebot.models import PostbackAction, QuickReplyButton
 
 FAMILY = "👨\u200d👩\u200d👧"  # one cluster of 5 code points, 8 UTF-16 units
 FLAG = "🇯🇵"
@@ -146,11 +147,24 @@ def test_quick_reply_items_are_postbacks_with_payload_and_title():
         ]
     )
     assert [i.as_json_dict() for i in items] == [
-        {"type": "action", "action": {"type": "postback", "label": "もっと詳しく",
-                                      "data": "/ask_more_detail", "displayText": "もっと詳しく"}},
-        {"type": "action", "action": {"type": "postback", "label": "がんへの使用",
-                                      "data": '/ask_indications{"condition":"がん"}',
-                                      "displayText": "がんへの使用"}},
+        {
+            "type": "action",
+            "action": {
+                "type": "postback",
+                "label": "もっと詳しく",
+                "data": "/ask_more_detail",
+                "displayText": "もっと詳しく",
+            },
+        },
+        {
+            "type": "action",
+            "action": {
+                "type": "postback",
+                "label": "がんへの使用",
+                "data": '/ask_indications{"condition":"がん"}',
+                "displayText": "がんへの使用",
+            },
+        },
     ]
 
 
@@ -168,8 +182,7 @@ def test_quick_replies_capped_deduplicated_and_labels_truncated():
 
 def test_quick_replies_skip_empty_and_too_long_payloads_and_use_payload_without_title():
     items = quick_reply_buttons(
-        [{"title": "空", "payload": ""}, {"title": "長い", "payload": "/x" + "a" * 400},
-         {"payload": "/greet"}]
+        [{"title": "空", "payload": ""}, {"title": "長い", "payload": "/x" + "a" * 400}, {"payload": "/greet"}]
     )
     assert [(i.action.label, i.action.data) for i in items] == [("/greet", "/greet")]
 
@@ -178,18 +191,30 @@ def test_quick_replies_skip_empty_and_too_long_payloads_and_use_payload_without_
 
 
 def test_answer_with_buttons_is_one_text_with_quick_replies():
-    reply = as_json(build_reply([{"text": "第一段落。\n\n第二段落。", "buttons": [
-        {"title": "もっと詳しく", "payload": "/ask_more_detail"}]}]))
+    reply = as_json(
+        build_reply(
+            [
+                {
+                    "text": "第一段落。\n\n第二段落。",
+                    "buttons": [{"title": "もっと詳しく", "payload": "/ask_more_detail"}],
+                }
+            ]
+        )
+    )
     assert len(reply) == 1
     assert reply[0]["text"] == "第一段落。\n\n第二段落。"
     assert reply[0]["quickReply"]["items"][0]["action"]["data"] == "/ask_more_detail"
 
 
 def test_quick_replies_go_on_the_last_message_only():
-    reply = as_json(build_reply([
-        {"text": "一つ目", "buttons": [{"title": "A", "payload": "/a"}]},
-        {"text": "二つ目", "buttons": [{"title": "B", "payload": "/b"}]},
-    ]))
+    reply = as_json(
+        build_reply(
+            [
+                {"text": "一つ目", "buttons": [{"title": "A", "payload": "/a"}]},
+                {"text": "二つ目", "buttons": [{"title": "B", "payload": "/b"}]},
+            ]
+        )
+    )
     assert "quickReply" not in reply[0] or reply[0]["quickReply"] is None
     assert [i["action"]["data"] for i in reply[1]["quickReply"]["items"]] == ["/a", "/b"]
 
@@ -203,8 +228,14 @@ def test_at_most_five_messages_extra_texts_merged_into_the_fifth():
 
 def test_long_texts_split_and_everything_within_limits():
     long = ("セクレトーム療法についての説明文です。" * 30 + "\n\n") * 30
-    reply = as_json(build_reply([{"text": long}, {"text": "最後", "buttons": [
-        {"title": f"ボタン{i}", "payload": f"/b{i}"} for i in range(15)]}]))
+    reply = as_json(
+        build_reply(
+            [
+                {"text": long},
+                {"text": "最後", "buttons": [{"title": f"ボタン{i}", "payload": f"/b{i}"} for i in range(15)]},
+            ]
+        )
+    )
     assert 1 < len(reply) <= MAX_MESSAGES
     assert all(line_len(m["text"]) <= MAX_TEXT for m in reply)
     assert len(reply[-1]["quickReply"]["items"]) == MAX_QUICK_REPLIES
@@ -228,8 +259,10 @@ def test_buttons_without_text_get_a_prompt_and_nothing_gives_nothing():
 
 
 def test_extra_quick_replies_keep_their_place():
-    feedback = [QuickReplyButton(action=PostbackAction(label="👍", data='/feedback{"rating":"good"}')),
-                QuickReplyButton(action=PostbackAction(label="👎", data='/feedback{"rating":"bad"}'))]
+    feedback = [
+        QuickReplyButton(action=PostbackAction(label="👍", data='/feedback{"rating":"good"}')),
+        QuickReplyButton(action=PostbackAction(label="👎", data='/feedback{"rating":"bad"}')),
+    ]
     buttons = [{"title": f"話題{i}", "payload": f"/t{i}"} for i in range(20)]
     items = as_json(build_reply([{"text": "回答", "buttons": buttons}], feedback))[0]["quickReply"]["items"]
     assert len(items) == MAX_QUICK_REPLIES
@@ -240,6 +273,9 @@ def test_extra_quick_replies_keep_their_place():
 
 def test_images_https_as_images_other_urls_as_text():
     reply = as_json(build_reply([{"image": "https://example.org/a.png"}, {"image": "http://x/b.png"}]))
-    assert reply[0] == {"type": "image", "originalContentUrl": "https://example.org/a.png",
-                        "previewImageUrl": "https://example.org/a.png"}
+    assert reply[0] == {
+        "type": "image",
+        "originalContentUrl": "https://example.org/a.png",
+        "previewImageUrl": "https://example.org/a.png",
+    }
     assert reply[1]["type"] == "text" and reply[1]["text"] == "http://x/b.png"

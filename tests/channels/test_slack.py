@@ -1,5 +1,6 @@
 """Slack channel end to end: the real assistant (tests.stack) with channels.slack.SlackInput from
 credentials.yml, and a local stand-in for Slack's Web API that records every chat.postMessage."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,9 @@ import pytest
 import requests
 import yaml
 
-from knowledge import knowledge_base
 from actions.choice import Choice, reply
 from channels.credentials import active_credentials
+from knowledge import knowledge_base
 from tests.channels.standins import StandIn, serve, slack_responder, slack_signature, tracker_events, user_texts
 from tests.stack import MODEL, ROOT, Stack, start_stack
 
@@ -42,8 +43,14 @@ class Slack:
     def db(self):
         return self.stack.workdir / "rasa.db"
 
-    def post(self, raw: bytes, content_type: str = "application/json", secret: str = SIGNING_SECRET,
-             timestamp: int = None, headers: dict = None) -> requests.Response:
+    def post(
+        self,
+        raw: bytes,
+        content_type: str = "application/json",
+        secret: str = SIGNING_SECRET,
+        timestamp: int = None,
+        headers: dict = None,
+    ) -> requests.Response:
         timestamp = int(time.time()) if timestamp is None else timestamp
         all_headers = {
             "Content-Type": content_type,
@@ -73,11 +80,25 @@ class Slack:
         return found
 
 
-def event_body(text: str, user: str = None, channel: str = None, kind: str = "message",
-               channel_type: str = "im", ts: str = None, **event_fields) -> dict:
+def event_body(
+    text: str,
+    user: str = None,
+    channel: str = None,
+    kind: str = "message",
+    channel_type: str = "im",
+    ts: str = None,
+    **event_fields,
+) -> dict:
     ts = ts or f"{time.time():.6f}"
-    event = {"type": kind, "user": user or new_id("U"), "text": text, "ts": ts, "event_ts": ts,
-             "channel": channel or new_id("D"), **event_fields}
+    event = {
+        "type": kind,
+        "user": user or new_id("U"),
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+        "channel": channel or new_id("D"),
+        **event_fields,
+    }
     if channel_type:
         event["channel_type"] = channel_type
     return {
@@ -192,11 +213,18 @@ def test_forged_or_stale_requests_rejected_and_nothing_reaches_rasa(slack):
 def test_mention_answered_in_its_channel_once_and_other_channel_chatter_ignored(slack):
     ts = f"{time.time():.6f}"
     user = new_id("U")
-    mention = event_body(f"<@{BOT_USER}> {SAFETY_QUESTION}", user=user, channel=STAFF_CHANNEL,
-                         kind="app_mention", channel_type=None, ts=ts)
+    mention = event_body(
+        f"<@{BOT_USER}> {SAFETY_QUESTION}",
+        user=user,
+        channel=STAFF_CHANNEL,
+        kind="app_mention",
+        channel_type=None,
+        ts=ts,
+    )
     # the same message in the staff channel also arrives as a plain `message` event
-    message = event_body(f"<@{BOT_USER}> {SAFETY_QUESTION}", user=user, channel=STAFF_CHANNEL,
-                         channel_type="channel", ts=ts)
+    message = event_body(
+        f"<@{BOT_USER}> {SAFETY_QUESTION}", user=user, channel=STAFF_CHANNEL, channel_type="channel", ts=ts
+    )
     assert slack.send(mention).status_code == 200
     assert slack.send(message).status_code == 200
     posts = slack.wait_posts(STAFF_CHANNEL)

@@ -1,5 +1,6 @@
 """Fixtures for the staff console tests: real SQLite and PostgreSQL databases, and
 conversations produced by driving the real assistant into them."""
+
 from __future__ import annotations
 
 import contextlib
@@ -28,6 +29,7 @@ def driven_factory(tmp_path_factory):
     """kind -> Driven: the real assistant run once per database kind, on first use."""
     cache = {}
     with contextlib.ExitStack() as resources:
+
         def get(kind: str):
             if kind not in cache:
                 tmp = tmp_path_factory.mktemp(f"console-{kind}")

@@ -1,5 +1,6 @@
 """Conversations produced by driving the real assistant (tests/stack.py) over REST and
 socket.io, into a SQLite file or a fresh PostgreSQL database."""
+
 from __future__ import annotations
 
 import time
@@ -48,8 +49,7 @@ class Driven:
         turns: List[Dict] = []
         for event in self.trackers[name]["events"]:
             if event["event"] == "user":
-                turns.append({"text": event["text"],
-                              "intent": event["parse_data"]["intent"]["name"], "actions": []})
+                turns.append({"text": event["text"], "intent": event["parse_data"]["intent"]["name"], "actions": []})
             elif event["event"] == "action" and turns and event["name"] != "action_listen":
                 turns[-1]["actions"].append(event["name"])
         return turns
@@ -67,20 +67,19 @@ def say_socketio(stack: Stack, session_id: str, texts: List[str], timeout: float
     socket.io channel never delivers answers with python-socketio 5.10+ (channels/socketio.py
     fixes that for the real page), but it stores them all the same."""
     client = socketio.Client(reconnection=False)
-    client.connect(stack.url, socketio_path="/socket.io", transports=["polling"],
-                   wait_timeout=timeout)
+    client.connect(stack.url, socketio_path="/socket.io", transports=["polling"], wait_timeout=timeout)
     try:
         client.emit("session_request", {"session_id": session_id})
         for count, text in enumerate(texts, start=1):
             client.emit("user_uttered", {"message": text, "session_id": session_id})
             deadline = time.monotonic() + timeout
             while True:
-                events = requests.get(f"{stack.url}/conversations/{session_id}/tracker",
-                                      params={"include_events": "ALL"}, timeout=10).json()
+                events = requests.get(
+                    f"{stack.url}/conversations/{session_id}/tracker", params={"include_events": "ALL"}, timeout=10
+                ).json()
                 events = events.get("events") or []
                 users = [i for i, e in enumerate(events) if e["event"] == "user"]
-                if len(users) >= count and any(e["event"] == "bot"
-                                               for e in events[users[-1]:]):
+                if len(users) >= count and any(e["event"] == "bot" for e in events[users[-1] :]):
                     break
                 assert time.monotonic() < deadline, f"no stored answer to {text!r}"
                 time.sleep(0.3)
@@ -95,8 +94,9 @@ def drive(database: Database, workdir: Path) -> Driven:
     senders = {name: f"console-{name}-{run}" for name in CONVERSATIONS}
     senders["web"] = f"console-web-{run}"
     driven = Driven(database, senders)
-    with start_stack(workdir, endpoints={"tracker_store": database.tracker_store},
-                     extra_args=("--enable-api",)) as stack:
+    with start_stack(
+        workdir, endpoints={"tracker_store": database.tracker_store}, extra_args=("--enable-api",)
+    ) as stack:
         for name, texts in CONVERSATIONS.items():
             driven.replies[name] = [(text, stack.say(senders[name], text)) for text in texts]
             driven.finished.append((name, time.time()))
@@ -105,8 +105,9 @@ def drive(database: Database, workdir: Path) -> Driven:
         driven.replies["web"] = [(text, []) for text in SOCKETIO_MESSAGES]
         driven.finished.append(("web", time.time()))
         for name, sender in senders.items():
-            response = requests.get(f"{stack.url}/conversations/{sender}/tracker",
-                                    params={"include_events": "ALL"}, timeout=30)
+            response = requests.get(
+                f"{stack.url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=30
+            )
             response.raise_for_status()
             driven.trackers[name] = response.json()
     return driven

@@ -1,4 +1,5 @@
 """A small, known set of conversations, written with Rasa's own SQLTrackerStore."""
+
 from __future__ import annotations
 
 from typing import Dict
@@ -17,25 +18,36 @@ def rating(value: str):
 
 def seed(database: Database, prefix: str = "t") -> Dict[str, str]:
     """Writes the conversations; returns name -> sender id."""
-    s = {name: f"{prefix}-{name}" for name in
-         ("normal", "fallback", "low", "human", "emergency", "bad", "pii", "old", "formula")}
+    s = {
+        name: f"{prefix}-{name}"
+        for name in ("normal", "fallback", "low", "human", "emergency", "bad", "pii", "old", "formula")
+    }
     base = days_ago(0.2)
     convs = [
         Conversation(s["normal"], base, "socketio")
         .user("副作用はありますか？", "ask_safety", 0.97)
-        .action("action_answer_topic", "重い副作用の報告は少ないとされています。",
-                buttons=[{"title": "もっと詳しく", "payload": "/ask_more_detail"}], topic="safety")
+        .action(
+            "action_answer_topic",
+            "重い副作用の報告は少ないとされています。",
+            buttons=[{"title": "もっと詳しく", "payload": "/ask_more_detail"}],
+            topic="safety",
+        )
         .user("/ask_more_detail", "ask_more_detail", 1.0)
         .action("action_more_detail", "詳しくは…")
         .user(GOOD, "feedback", 1.0, entities=rating("good"))
         .action("utter_feedback_thanks", "ご評価ありがとうございます。"),
         Conversation(s["fallback"], base + 100, "line")
-        .user("ほにゃららぷー", "nlu_fallback", 0.5, ranking=[
-            {"name": "nlu_fallback", "confidence": 0.5},
-            {"name": "ask_price", "confidence": 0.31},
-            {"name": "greet", "confidence": 0.2}])
-        .action("action_did_you_mean", DID_YOU_MEAN,
-                buttons=[{"title": "費用", "payload": "/ask_price"}]),
+        .user(
+            "ほにゃららぷー",
+            "nlu_fallback",
+            0.5,
+            ranking=[
+                {"name": "nlu_fallback", "confidence": 0.5},
+                {"name": "ask_price", "confidence": 0.31},
+                {"name": "greet", "confidence": 0.2},
+            ],
+        )
+        .action("action_did_you_mean", DID_YOU_MEAN, buttons=[{"title": "費用", "payload": "/ask_price"}]),
         Conversation(s["low"], base + 200, "rest")
         .user("値段ってどのくらい", "ask_price", 0.55)
         .action("action_answer_topic", "費用はクリニックにお問い合わせください。", topic="price"),
@@ -43,9 +55,12 @@ def seed(database: Database, prefix: str = "t") -> Dict[str, str]:
         .user("スタッフと話したい", "request_human", 0.9)
         .action("action_answer_topic", "お電話でご相談ください。", topic="human"),
         Conversation(s["emergency"], base + 400, "socketio")
-        .user("点滴のあと息が苦しいです", "report_emergency", 1.0, ranking=[
-            {"name": "ask_administration", "confidence": 0.4},
-            {"name": "ask_safety", "confidence": 0.3}])
+        .user(
+            "点滴のあと息が苦しいです",
+            "report_emergency",
+            1.0,
+            ranking=[{"name": "ask_administration", "confidence": 0.4}, {"name": "ask_safety", "confidence": 0.3}],
+        )
         .action("action_emergency", "すぐに119番に電話してください。"),
         Conversation(s["bad"], base + 500, "socketio")
         .user("注射は痛いですか", "ask_pain", 0.92)
@@ -62,7 +77,7 @@ def seed(database: Database, prefix: str = "t") -> Dict[str, str]:
         .user("予約したい", "ask_booking", 0.9)
         .action("action_answer_topic", "予約はお電話で。", topic="booking"),
         Conversation(s["formula"], base - 100, "socketio")
-        .user("=HYPERLINK(\"http://x\")", "out_of_scope", 0.8)
+        .user('=HYPERLINK("http://x")', "out_of_scope", 0.8)
         .action("action_answer_topic", "お答えできません。", topic="out_of_scope"),
     ]
     store = rasa_store(database)
@@ -101,9 +116,15 @@ def history(database: Database, days: int = 30, seed_value: int = 7) -> int:
             for _ in range(rnd.randint(1, 3)):
                 if rnd.random() < 0.15:
                     text = rnd.choice(HISTORY_UNCLEAR)
-                    conv.user(text, "nlu_fallback", 0.5, ranking=[
-                        {"name": "nlu_fallback", "confidence": 0.5},
-                        {"name": "ask_price", "confidence": round(rnd.uniform(0.2, 0.45), 2)}])
+                    conv.user(
+                        text,
+                        "nlu_fallback",
+                        0.5,
+                        ranking=[
+                            {"name": "nlu_fallback", "confidence": 0.5},
+                            {"name": "ask_price", "confidence": round(rnd.uniform(0.2, 0.45), 2)},
+                        ],
+                    )
                     conv.action("action_did_you_mean", DID_YOU_MEAN)
                 else:
                     text, intent, topic = rnd.choice(HISTORY_QUESTIONS)
@@ -111,8 +132,7 @@ def history(database: Database, days: int = 30, seed_value: int = 7) -> int:
                     conv.action("action_answer_topic", "（回答）", topic=topic)
             if rnd.random() < 0.3:
                 value = "good" if rnd.random() < 0.75 else "bad"
-                conv.user(GOOD if value == "good" else BAD, "feedback", 1.0,
-                          entities=rating(value))
+                conv.user(GOOD if value == "good" else BAD, "feedback", 1.0, entities=rating(value))
                 conv.action("utter_feedback_thanks", "ご評価ありがとうございます。")
             convs.append(conv)
     store = rasa_store(database)

@@ -1,5 +1,6 @@
 """Test support for the staff console: real databases (SQLite file, fresh PostgreSQL database)
 and conversations written by Rasa's own SQLTrackerStore or by driving the real assistant."""
+
 from __future__ import annotations
 
 import asyncio
@@ -44,8 +45,7 @@ class Database:
 
 
 def _sqlite(path: Path) -> Database:
-    return Database("sqlite", f"sqlite:///{path}",
-                    {"type": "SQL", "dialect": "sqlite", "db": str(path)})
+    return Database("sqlite", f"sqlite:///{path}", {"type": "SQL", "dialect": "sqlite", "db": str(path)})
 
 
 @contextlib.contextmanager
@@ -56,8 +56,14 @@ def _postgres(template: Optional[str] = None) -> Iterator[Database]:
         yield Database(
             "postgresql",
             f"postgresql+psycopg2://{PG['user']}@{PG['host']}:{PG['port']}/{name}",
-            {"type": "SQL", "dialect": "postgresql", "url": PG["host"], "port": PG["port"],
-             "db": name, "username": PG["user"]},
+            {
+                "type": "SQL",
+                "dialect": "postgresql",
+                "url": PG["host"],
+                "port": PG["port"],
+                "db": name,
+                "username": PG["user"],
+            },
         )
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -118,8 +124,14 @@ class Conversation:
         self.t += 1.0
         return self.t
 
-    def user(self, text: str, intent: str, confidence: float = 0.95,
-             entities: Optional[List[Dict]] = None, ranking: Optional[List] = None) -> "Conversation":
+    def user(
+        self,
+        text: str,
+        intent: str,
+        confidence: float = 0.95,
+        entities: Optional[List[Dict]] = None,
+        ranking: Optional[List] = None,
+    ) -> "Conversation":
         ranking = ranking or [{"name": intent, "confidence": confidence}]
         parse_data = {
             "intent": {"name": intent, "confidence": confidence},
@@ -127,18 +139,25 @@ class Conversation:
             "intent_ranking": ranking,
             "text": text,
         }
-        self.events.append(UserUttered(text, parse_data["intent"], entities or [],
-                                       parse_data=parse_data, input_channel=self.channel,
-                                       timestamp=self._tick()))
+        self.events.append(
+            UserUttered(
+                text,
+                parse_data["intent"],
+                entities or [],
+                parse_data=parse_data,
+                input_channel=self.channel,
+                timestamp=self._tick(),
+            )
+        )
         return self
 
-    def action(self, name: str, text: Optional[str] = None, buttons=None,
-               topic: Optional[str] = None) -> "Conversation":
+    def action(
+        self, name: str, text: Optional[str] = None, buttons=None, topic: Optional[str] = None
+    ) -> "Conversation":
         t = self._tick()
         self.events.append(ActionExecuted(name, timestamp=t))
         if text is not None:
-            self.events.append(BotUttered(text, {"buttons": buttons} if buttons else {},
-                                          timestamp=t))
+            self.events.append(BotUttered(text, {"buttons": buttons} if buttons else {}, timestamp=t))
         if topic:
             self.events.append(SlotSet("last_topic", topic, timestamp=t))
         self.events.append(ActionExecuted("action_listen", timestamp=t))
@@ -161,8 +180,7 @@ def save(store: SQLTrackerStore, conversations: List[Conversation]) -> None:
 
 
 def make_settings(url: str, **overrides) -> Settings:
-    return Settings.from_env({"CONSOLE_DATABASE_URL": url, "CONSOLE_SECRET_KEY": SECRET},
-                             **overrides)
+    return Settings.from_env({"CONSOLE_DATABASE_URL": url, "CONSOLE_SECRET_KEY": SECRET}, **overrides)
 
 
 def add_user(url: str, name: str = "nurse", password: str = PASSWORD) -> None:
@@ -181,9 +199,11 @@ def csrf_from(html: str) -> str:
 
 def login(client: TestClient, name: str = "nurse", password: str = PASSWORD):
     token = csrf_from(client.get("/login").text)
-    return client.post("/login", data={"username": name, "password": password,
-                                       "csrf_token": token, "next": "/"},
-                       follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"username": name, "password": password, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
 
 
 def logged_in_client(settings: Settings) -> TestClient:

@@ -1,5 +1,6 @@
 """The console on conversations produced by the real assistant (Rasa + action server, trained
 model), stored by Rasa's SQL tracker store in SQLite and in PostgreSQL."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from rasa.shared.nlu.training_data.loading import load_data
 
-from console.masking import mask
 from console import db, index, queries, retention
+from console.masking import mask
 from tests.console.driven import CONVERSATIONS, SOCKETIO_MESSAGES
 from tests.console.seed import PII_TEXT
 from tests.console.support import copy_of, make_settings
@@ -37,8 +38,9 @@ def ours(driven, rows):
 
 def rows_for(engine, driven, **filters):
     with engine.connect() as conn:
-        rows, _ = queries.list_conversations(conn, queries.Filters(**filters), 0.6,
-                                             make_settings("sqlite://").tz, 1, 500)
+        rows, _ = queries.list_conversations(
+            conn, queries.Filters(**filters), 0.6, make_settings("sqlite://").tz, 1, 500
+        )
     return ours(driven, rows)
 
 
@@ -56,8 +58,7 @@ def test_list_and_flags(driven, console):
     engine, _ = console
     rows = rows_for(engine, driven)
     assert set(rows) == set(driven.senders)
-    assert [r.sender for r in sorted(rows.values(), key=lambda r: -r.last)][0] == \
-        driven.senders["web"]  # newest first
+    assert [r.sender for r in sorted(rows.values(), key=lambda r: -r.last)][0] == driven.senders["web"]  # newest first
     for name, row in rows.items():
         assert row.channel == ("web" if name == "web" else "rest"), name
         assert row.turns == len(CONVERSATIONS.get(name, SOCKETIO_MESSAGES)), name
@@ -119,10 +120,8 @@ def test_transcript(driven, console):
     for i, turn in enumerate(fallback):
         if turn.kind == "user" and turn.fallback:
             reply = fallback[i + 1]
-            assert reply.kind == "bot" and reply.action in ("action_did_you_mean",
-                                                            "action_default_fallback")
-            assert turn.candidates is None or all(
-                c["intent"] != "nlu_fallback" for c in turn.candidates)
+            assert reply.kind == "bot" and reply.action in ("action_did_you_mean", "action_default_fallback")
+            assert turn.candidates is None or all(c["intent"] != "nlu_fallback" for c in turn.candidates)
 
     assert pii[0].text == MASKED_PII
     dump = repr(pii)
@@ -137,21 +136,21 @@ def test_transcript(driven, console):
 def test_corrections_export(driven, console, tmp_path):
     engine, _ = console
     with engine.connect() as conn:
-        turns = {name: queries.transcript(conn, driven.senders[name], 0.6).turns
-                 for name in ("fallback", "pii")}
+        turns = {name: queries.transcript(conn, driven.senders[name], 0.6).turns for name in ("fallback", "pii")}
     fallback_turn = next(t for t in turns["fallback"] if t.kind == "user" and t.fallback)
     try:
         with engine.begin() as conn:
-            assert queries.save_correction(conn, driven.senders["fallback"],
-                                           fallback_turn.event_id, "out_of_scope", "nurse")
-            assert queries.save_correction(conn, driven.senders["pii"], turns["pii"][0].event_id,
-                                           "request_human", "nurse")
+            assert queries.save_correction(
+                conn, driven.senders["fallback"], fallback_turn.event_id, "out_of_scope", "nurse"
+            )
+            assert queries.save_correction(
+                conn, driven.senders["pii"], turns["pii"][0].event_id, "request_human", "nurse"
+            )
             text = queries.corrections_yaml(conn)
         out = tmp_path / "corrections.yml"
         out.write_text(text, encoding="utf-8")
         examples = {(m.get("intent"), m.get("text")) for m in load_data(str(out)).intent_examples}
-        assert examples == {("out_of_scope", fallback_turn.text),
-                            ("request_human", MASKED_PII)}
+        assert examples == {("out_of_scope", fallback_turn.text), ("request_human", MASKED_PII)}
         assert PII_TEXT not in text
     finally:
         with engine.begin() as conn:
@@ -178,11 +177,18 @@ def test_dashboard(driven, console):
     engine, settings = console
     with engine.connect() as conn:
         data = queries.dashboard(conn, settings.tz, days=7)
-    typed = [text for texts in list(CONVERSATIONS.values()) + [SOCKETIO_MESSAGES]
-             for text in texts if not text.startswith("/")]
+    typed = [
+        text
+        for texts in list(CONVERSATIONS.values()) + [SOCKETIO_MESSAGES]
+        for text in texts
+        if not text.startswith("/")
+    ]
     fallbacks = sum(
-        fell for name in driven.senders for fell, (text, _) in
-        zip(driven.fell_back(name), driven.replies[name]) if not text.startswith("/"))
+        fell
+        for name in driven.senders
+        for fell, (text, _) in zip(driven.fell_back(name), driven.replies[name])
+        if not text.startswith("/")
+    )
     assert data["conversations"] == 7
     assert data["typed_messages"] == len(typed)
     assert data["fallbacks"] == fallbacks >= 1
@@ -192,9 +198,12 @@ def test_dashboard(driven, console):
     assert data["asked_human"] == sum("request_human" in driven.intents(n) for n in driven.senders)
     assert {c["channel"]: c["count"] for c in data["channels"]} == {"rest": 6, "web": 1}
     unanswered = {u["text"] for u in data["unanswered"]}
-    fell = {mask(text) for name in driven.senders
-            for (text, _), f in zip(driven.replies[name], driven.fell_back(name))
-            if f and not text.startswith("/")}
+    fell = {
+        mask(text)
+        for name in driven.senders
+        for (text, _), f in zip(driven.replies[name], driven.fell_back(name))
+        if f and not text.startswith("/")
+    }
     assert unanswered == fell
     top = {t["intent"]: t["count"] for t in data["top_intents"]}
     assert top["ask_safety"] >= 1 and top["report_emergency"] == 1

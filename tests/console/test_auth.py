@@ -1,4 +1,5 @@
 """Login, sessions, CSRF, access control, failed-login slowdown, cookie flags, headers."""
+
 from __future__ import annotations
 
 import logging
@@ -74,10 +75,11 @@ def test_redirect_keeps_the_page_asked_for(app):
     response = client.get("/conversations?fell_back=1", follow_redirects=False)
     assert response.headers["location"] == "/login?next=%2Fconversations%3Ffell_back%3D1"
     token = csrf_from(client.get(response.headers["location"]).text)
-    response = client.post("/login", data={"username": "nurse", "password": PASSWORD,
-                                           "csrf_token": token,
-                                           "next": "/conversations?fell_back=1"},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"username": "nurse", "password": PASSWORD, "csrf_token": token, "next": "/conversations?fell_back=1"},
+        follow_redirects=False,
+    )
     assert response.headers["location"] == "/conversations?fell_back=1"
 
 
@@ -85,9 +87,11 @@ def test_redirect_keeps_the_page_asked_for(app):
 def test_login_never_redirects_off_site(app, target):
     client = TestClient(app)
     token = csrf_from(client.get("/login").text)
-    response = client.post("/login", data={"username": "nurse", "password": PASSWORD,
-                                           "csrf_token": token, "next": target},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"username": "nurse", "password": PASSWORD, "csrf_token": token, "next": target},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/"
 
 
@@ -112,16 +116,14 @@ def test_cookie_flags(settings):
     login_page = client.get("/login")
     assert "httponly" in login_page.headers["set-cookie"].lower()
     response = login(client)
-    cookie = [c for c in response.headers.get_list("set-cookie")
-              if c.startswith(auth.SESSION_COOKIE + "=")][0].lower()
+    cookie = [c for c in response.headers.get_list("set-cookie") if c.startswith(auth.SESSION_COOKIE + "=")][0].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
     assert "secure" not in cookie.replace("httponly", "")
 
     secure = replace(settings, secure_cookies=True)
     client = TestClient(create_app(secure), base_url="https://testserver")
     response = login(client)
-    cookie = [c for c in response.headers.get_list("set-cookie")
-              if c.startswith(auth.SESSION_COOKIE + "=")][0].lower()
+    cookie = [c for c in response.headers.get_list("set-cookie") if c.startswith(auth.SESSION_COOKIE + "=")][0].lower()
     assert "; secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
     assert "strict-transport-security" in client.get("/").headers
 
@@ -151,39 +153,40 @@ def test_csrf_missing_or_wrong_is_403(app, settings):
 
     # the page's own token works
     page = client.get(f"/conversations/{key}")
-    response = client.post(f"/conversations/{key}/tags",
-                           data={"tag": "ok", "csrf_token": csrf_from(page.text)},
-                           follow_redirects=False)
+    response = client.post(
+        f"/conversations/{key}/tags", data={"tag": "ok", "csrf_token": csrf_from(page.text)}, follow_redirects=False
+    )
     assert response.status_code == 303
     assert client.get("/api/conversations").json()["conversations"][0]["tags"] == ["ok"]
 
     # another session's token does not
     other = logged_in_client(settings)
     other_token = csrf_from(other.get("/").text)
-    response = client.post(f"/conversations/{key}/tags",
-                           data={"tag": "x", "csrf_token": other_token}, follow_redirects=False)
+    response = client.post(
+        f"/conversations/{key}/tags", data={"tag": "x", "csrf_token": other_token}, follow_redirects=False
+    )
     assert response.status_code == 403
 
 
 def test_login_form_needs_csrf(app):
     client = TestClient(app)
     client.get("/login")
-    response = client.post("/login", data={"username": "nurse", "password": PASSWORD},
-                           follow_redirects=False)
+    response = client.post("/login", data={"username": "nurse", "password": PASSWORD}, follow_redirects=False)
     assert response.status_code == 403
-    response = client.post("/login", data={"username": "nurse", "password": PASSWORD,
-                                           "csrf_token": "x" * 64}, follow_redirects=False)
+    response = client.post(
+        "/login", data={"username": "nurse", "password": PASSWORD, "csrf_token": "x" * 64}, follow_redirects=False
+    )
     assert response.status_code == 403
     fresh = TestClient(app)  # a token without its cookie
     token = csrf_from(TestClient(app).get("/login").text)
-    response = fresh.post("/login", data={"username": "nurse", "password": PASSWORD,
-                                          "csrf_token": token}, follow_redirects=False)
+    response = fresh.post(
+        "/login", data={"username": "nurse", "password": PASSWORD, "csrf_token": token}, follow_redirects=False
+    )
     assert response.status_code == 403
 
 
 def test_failed_logins_are_slowed_down(settings):
-    settings = replace(settings, login_free_attempts=2, login_base_delay=1.0,
-                       login_max_delay=3.0)
+    settings = replace(settings, login_free_attempts=2, login_base_delay=1.0, login_max_delay=3.0)
     add_user(settings.database_url)
     add_user(settings.database_url, "doctor")
     app = create_app(settings)
@@ -271,20 +274,34 @@ def test_missing_secret_key_is_random_with_a_warning(caplog):
 
 
 def test_settings_from_env():
-    settings = Settings.from_env({
-        "CONSOLE_SECRET_KEY": "z" * 40, "CONSOLE_PORT": "9000", "CONSOLE_LOW_CONFIDENCE": "0.7",
-        "CONSOLE_SECURE_COOKIES": "1", "CONSOLE_RETENTION_DAYS": "180"})
-    assert (settings.port, settings.low_confidence, settings.secure_cookies,
-            settings.retention_days) == (9000, 0.7, True, 180)
+    settings = Settings.from_env(
+        {
+            "CONSOLE_SECRET_KEY": "z" * 40,
+            "CONSOLE_PORT": "9000",
+            "CONSOLE_LOW_CONFIDENCE": "0.7",
+            "CONSOLE_SECURE_COOKIES": "1",
+            "CONSOLE_RETENTION_DAYS": "180",
+        }
+    )
+    assert (settings.port, settings.low_confidence, settings.secure_cookies, settings.retention_days) == (
+        9000,
+        0.7,
+        True,
+        180,
+    )
     default = Settings.from_env({"CONSOLE_SECRET_KEY": "z" * 40})
     assert default.port == 8081 and default.low_confidence == 0.6
     assert default.database_url.startswith("sqlite:////") and default.database_url.endswith(
-        "/var/rasa.db")  # relative path taken from the project root
+        "/var/rasa.db"
+    )  # relative path taken from the project root
 
 
 def test_security_headers(app, settings):
-    for client, path in ((TestClient(app), "/login"), (logged_in_client(settings), "/"),
-                         (logged_in_client(settings), "/export/conversations.csv")):
+    for client, path in (
+        (TestClient(app), "/login"),
+        (logged_in_client(settings), "/"),
+        (logged_in_client(settings), "/export/conversations.csv"),
+    ):
         headers = client.get(path).headers
         csp = headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp

@@ -1,5 +1,6 @@
 """Headless Chromium drives the running console: log in, filter to fallbacks, open a
 transcript, correct an intent, export; screenshots go to results/screenshots/."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,7 @@ from tests.stack import ROOT, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "results" / "screenshots"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--disable-background-networking"]
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 
 
 @pytest.fixture
@@ -31,11 +31,16 @@ def console_url(driven_factory, tmp_path):
         history(database)
         add_user(database.url)
         port = free_port()
-        env = {**os.environ, "CONSOLE_DATABASE_URL": database.url,
-               "CONSOLE_SECRET_KEY": SECRET, "CONSOLE_PORT": str(port)}
+        env = {
+            **os.environ,
+            "CONSOLE_DATABASE_URL": database.url,
+            "CONSOLE_SECRET_KEY": SECRET,
+            "CONSOLE_PORT": str(port),
+        }
         log = (tmp_path / "console.log").open("w")
-        proc = subprocess.Popen([sys.executable, "-m", "console", "serve"], cwd=ROOT, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "console", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60
@@ -44,8 +49,7 @@ def console_url(driven_factory, tmp_path):
                     requests.get(f"{url}/login", timeout=2)
                     break
                 except requests.ConnectionError:
-                    assert proc.poll() is None and time.monotonic() < deadline, \
-                        (tmp_path / "console.log").read_text()
+                    assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "console.log").read_text()
                     time.sleep(0.3)
             yield url, driven
         finally:
@@ -64,11 +68,12 @@ def test_staff_workflow_in_chromium(console_url, tmp_path):
     problems = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="ja-JP",
-                                accept_downloads=True)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="ja-JP", accept_downloads=True)
         # The wrong-password page itself answers 401: Chromium logs that, it is expected.
-        page.on("console", lambda m: m.type in ("error", "warning")
-                and "status of 401" not in m.text and problems.append(m.text))
+        page.on(
+            "console",
+            lambda m: m.type in ("error", "warning") and "status of 401" not in m.text and problems.append(m.text),
+        )
         page.on("pageerror", lambda e: problems.append(str(e)))
         try:
             page.goto(f"{url}/conversations")
@@ -96,8 +101,9 @@ def test_staff_workflow_in_chromium(console_url, tmp_path):
                 expect(rows.nth(i).locator(".badge.warn")).to_have_text("フォールバック")
             page.screenshot(path=str(SCREENSHOTS / "console_fallbacks.png"), full_page=True)
 
-            fallback_text = next(text for (text, _), fell in zip(
-                driven.replies["fallback"], driven.fell_back("fallback")) if fell)
+            fallback_text = next(
+                text for (text, _), fell in zip(driven.replies["fallback"], driven.fell_back("fallback")) if fell
+            )
             page.fill("input[name=q]", fallback_text)
             page.click("button:has-text('絞り込む')")
             expect(rows).to_have_count(1)
@@ -111,8 +117,7 @@ def test_staff_workflow_in_chromium(console_url, tmp_path):
             form.locator("select[name=intent]").select_option("out_of_scope")
             form.locator("button:has-text('修正を保存')").click()
             expect(page.locator(".flash")).to_have_text("意図の修正を保存しました")
-            expect(page.locator("article.turn.user.fallback .corrected").first).to_contain_text(
-                "out_of_scope")
+            expect(page.locator("article.turn.user.fallback .corrected").first).to_contain_text("out_of_scope")
             page.check("input[name=reviewed]")
             page.fill("textarea[name=note]", "折り返し 090-1111-2222 済み")
             page.click("aside form.card button:has-text('保存')")
@@ -125,8 +130,7 @@ def test_staff_workflow_in_chromium(console_url, tmp_path):
                 page.click("text=NLU学習データ（YAML）を出力")
             out = tmp_path / "corrections.yml"
             download.value.save_as(out)
-            examples = {(m.get("intent"), m.get("text"))
-                        for m in load_data(str(out)).intent_examples}
+            examples = {(m.get("intent"), m.get("text")) for m in load_data(str(out)).intent_examples}
             assert examples == {("out_of_scope", fallback_text)}
 
             page.click("nav.nav >> text=会話一覧")

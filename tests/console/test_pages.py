@@ -1,4 +1,5 @@
 """The web pages and JSON API, logged in, on both databases."""
+
 from __future__ import annotations
 
 import csv
@@ -57,19 +58,25 @@ def test_pages_end_to_end(database):
 
     token = csrf_from(page.text)
     user_event = int(re.search(r'name="event_id" value="(\d+)"', page.text).group(1))
-    response = client.post(f"/conversations/{pii_key}/corrections",
-                           data={"csrf_token": token, "event_id": user_event,
-                                 "intent": "ask_booking"}, follow_redirects=False)
+    response = client.post(
+        f"/conversations/{pii_key}/corrections",
+        data={"csrf_token": token, "event_id": user_event, "intent": "ask_booking"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and "msg=corrected" in response.headers["location"]
-    bad_intent = client.post(f"/conversations/{pii_key}/corrections",
-                             data={"csrf_token": token, "event_id": user_event,
-                                   "intent": "drop_tables"}, follow_redirects=False)
+    bad_intent = client.post(
+        f"/conversations/{pii_key}/corrections",
+        data={"csrf_token": token, "event_id": user_event, "intent": "drop_tables"},
+        follow_redirects=False,
+    )
     assert "msg=bad-intent" in bad_intent.headers["location"]
     page = client.get(f"/conversations/{pii_key}?msg=corrected")
     assert "意図の修正を保存しました" in page.text and "修正済み" in page.text
 
-    client.post(f"/conversations/{pii_key}/review",
-                data={"csrf_token": token, "reviewed": "1", "note": "090-9999-8888 に折り返し"})
+    client.post(
+        f"/conversations/{pii_key}/review",
+        data={"csrf_token": token, "reviewed": "1", "note": "090-9999-8888 に折り返し"},
+    )
     client.post(f"/conversations/{pii_key}/tags", data={"csrf_token": token, "tag": "要電話"})
     conv = client.get(f"/api/conversations/{pii_key}").json()
     assert conv["conversation"]["reviewed"] and conv["conversation"]["tags"] == ["要電話"]
@@ -100,6 +107,5 @@ def test_pages_end_to_end(database):
     token = csrf_from(client.get("/corrections").text)
     client.post(f"/corrections/{user_event}/delete", data={"csrf_token": token})
     assert "ask_booking" not in client.get("/corrections/export.yml").text
-    client.post(f"/conversations/{pii_key}/tags/remove",
-                data={"csrf_token": token, "tag": "要電話"})
+    client.post(f"/conversations/{pii_key}/tags/remove", data={"csrf_token": token, "tag": "要電話"})
     assert client.get(f"/api/conversations/{pii_key}").json()["conversation"]["tags"] == []

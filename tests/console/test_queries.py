@@ -1,5 +1,6 @@
 """The console's queries against real SQLite and PostgreSQL databases holding Rasa's events
 (written by Rasa's own SQLTrackerStore)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -33,8 +34,7 @@ def env(database):
 
 def listed(engine, filters=None, page=1, page_size=50):
     with engine.connect() as conn:
-        return queries.list_conversations(conn, filters or queries.Filters(), 0.6, TZ,
-                                          page, page_size)
+        return queries.list_conversations(conn, filters or queries.Filters(), 0.6, TZ, page, page_size)
 
 
 def senders_of(engine, **filters):
@@ -76,8 +76,10 @@ def test_row_fields_and_channels(env):
 def test_flags(env):
     _, engine, s, _ = env
     rows = {r.sender: r for r in listed(engine)[0]}
-    flags = {name: {f for f in queries.Filters.FLAGS if getattr(row, f)} for name, row in
-             ((n, rows[sender]) for n, sender in s.items())}
+    flags = {
+        name: {f for f in queries.Filters.FLAGS if getattr(row, f)}
+        for name, row in ((n, rows[sender]) for n, sender in s.items())
+    }
     assert flags == {
         "normal": set(),
         "fallback": {"fell_back", "low_confidence"},  # best real guess 0.31 < 0.6
@@ -95,18 +97,20 @@ def test_flags(env):
 def test_low_confidence_threshold_is_a_setting(env):
     _, engine, s, _ = env
     with engine.connect() as conn:
-        rows, _ = queries.list_conversations(
-            conn, queries.Filters(low_confidence=True), 0.5, TZ)
+        rows, _ = queries.list_conversations(conn, queries.Filters(low_confidence=True), 0.5, TZ)
     assert {r.sender for r in rows} == {s["fallback"]}
 
 
-@pytest.mark.parametrize("flag, expected", [
-    ("fell_back", {"fallback"}),
-    ("low_confidence", {"fallback", "low"}),
-    ("asked_human", {"human", "pii"}),
-    ("emergency", {"emergency"}),
-    ("negative_feedback", {"bad"}),
-])
+@pytest.mark.parametrize(
+    "flag, expected",
+    [
+        ("fell_back", {"fallback"}),
+        ("low_confidence", {"fallback", "low"}),
+        ("asked_human", {"human", "pii"}),
+        ("emergency", {"emergency"}),
+        ("negative_feedback", {"bad"}),
+    ],
+)
 def test_flag_filters(env, flag, expected):
     _, engine, s, _ = env
     assert senders_of(engine, **{flag: True}) == {s[n] for n in expected}
@@ -176,8 +180,15 @@ def test_intent_channel_tag_and_text_filters(env):
 
 
 def test_filters_from_query_params_round_trip():
-    params = {"fell_back": "1", "reviewed": "no", "date_from": "2025-01-02", "q": " 副作用 ",
-              "intent": "ask_safety", "date_to": "not a date", "reviewed_x": "1"}
+    params = {
+        "fell_back": "1",
+        "reviewed": "no",
+        "date_from": "2025-01-02",
+        "q": " 副作用 ",
+        "intent": "ask_safety",
+        "date_to": "not a date",
+        "reviewed_x": "1",
+    }
     filters = queries.Filters.from_params(params)
     assert filters.fell_back and not filters.emergency
     assert filters.q == "副作用" and filters.date_to is None
@@ -194,9 +205,14 @@ def test_transcript(env):
         bad = queries.transcript(conn, s["bad"], 0.6)
         emergency = queries.transcript(conn, s["emergency"], 0.6)
     kinds = [(t.kind, t.intent or t.action) for t in normal.turns]
-    assert kinds == [("user", "ask_safety"), ("bot", "action_answer_topic"),
-                     ("user", "ask_more_detail"), ("bot", "action_more_detail"),
-                     ("user", "feedback"), ("bot", "utter_feedback_thanks")]
+    assert kinds == [
+        ("user", "ask_safety"),
+        ("bot", "action_answer_topic"),
+        ("user", "ask_more_detail"),
+        ("bot", "action_more_detail"),
+        ("user", "feedback"),
+        ("bot", "utter_feedback_thanks"),
+    ]
     question, answer, detail = normal.turns[0], normal.turns[1], normal.turns[2]
     assert question.confidence == pytest.approx(0.97) and not question.low_confidence
     assert answer.topic == "safety" and answer.buttons[0]["title"] == "もっと詳しく"
@@ -220,21 +236,15 @@ def test_transcript(env):
 def test_corrections_export_is_rasa_nlu_yaml(env, tmp_path):
     _, engine, s, _ = env
     with engine.connect() as conn:
-        turns = {name: queries.transcript(conn, s[name], 0.6).turns
-                 for name in ("fallback", "pii", "normal")}
+        turns = {name: queries.transcript(conn, s[name], 0.6).turns for name in ("fallback", "pii", "normal")}
     with engine.begin() as conn:
-        assert queries.save_correction(conn, s["fallback"], turns["fallback"][0].event_id,
-                                       "ask_price", "nurse")
-        assert queries.save_correction(conn, s["pii"], turns["pii"][0].event_id,
-                                       "ask_booking", "nurse")
+        assert queries.save_correction(conn, s["fallback"], turns["fallback"][0].event_id, "ask_price", "nurse")
+        assert queries.save_correction(conn, s["pii"], turns["pii"][0].event_id, "ask_booking", "nurse")
         # corrected again: the latest choice wins
-        assert queries.save_correction(conn, s["pii"], turns["pii"][0].event_id,
-                                       "request_human", "doctor")
+        assert queries.save_correction(conn, s["pii"], turns["pii"][0].event_id, "request_human", "doctor")
         # a button payload is not an example; an event of another sender is refused
-        assert not queries.save_correction(conn, s["normal"], turns["normal"][2].event_id,
-                                           "ask_safety", "nurse")
-        assert not queries.save_correction(conn, s["normal"], turns["fallback"][0].event_id,
-                                           "ask_safety", "nurse")
+        assert not queries.save_correction(conn, s["normal"], turns["normal"][2].event_id, "ask_safety", "nurse")
+        assert not queries.save_correction(conn, s["normal"], turns["fallback"][0].event_id, "ask_safety", "nurse")
     with engine.connect() as conn:
         listed_corrections = queries.list_corrections(conn)
         text = queries.corrections_yaml(conn)
@@ -332,7 +342,8 @@ def test_index_follows_new_events_and_never_writes_rasa_events(env):
     later = Conversation(s["human"], time.time(), "slack")
     later.events = []  # continue the stored conversation
     later.user("やっぱり費用を知りたい", "ask_price", 0.9).action(
-        "action_answer_topic", "費用はお問い合わせください。", topic="price")
+        "action_answer_topic", "費用はお問い合わせください。", topic="price"
+    )
     store = rasa_store(database)
     tracker = asyncio.run(store.retrieve_full_tracker(s["human"]))
     for event in later.events:
@@ -367,8 +378,7 @@ def test_purge(env):
     assert events_snapshot(engine) == others_before  # only the old sender's events went
     with engine.connect() as conn:
         for table in db.PER_SENDER_TABLES:
-            assert conn.execute(sa.select(sa.func.count()).where(
-                table.c.sender_id == s["old"])).scalar_one() == 0
+            assert conn.execute(sa.select(sa.func.count()).where(table.c.sender_id == s["old"])).scalar_one() == 0
     index.sync(engine, settings.tz)
     assert s["old"] not in senders_of(engine)
     assert len(senders_of(engine)) == 8

@@ -1,4 +1,5 @@
 """Our Rasa graph components on real ja_ginza / Sudachi."""
+
 import pytest
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message

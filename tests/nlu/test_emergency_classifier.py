@@ -1,5 +1,6 @@
 """EmergencyClassifier (japanese_nlu/emergency_classifier.py) and how EmergencyOverride combines it
 with the lexicon (japanese_nlu/components.py)."""
+
 from __future__ import annotations
 
 import time
@@ -103,12 +104,15 @@ def test_pure_python_scoring_equals_scikit_learn():
     model = fit(texts, labels, config)
     vectorizer = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, norm="l2", smooth_idf=True)
     x = vectorizer.fit_transform([features(t, None, config) for t in texts])
-    clf = LogisticRegression(C=config["C"], class_weight="balanced", solver="liblinear", max_iter=1000,
-                             random_state=config["random_seed"]).fit(x, labels)
+    clf = LogisticRegression(
+        C=config["C"], class_weight="balanced", solver="liblinear", max_iter=1000, random_state=config["random_seed"]
+    ).fit(x, labels)
     for text in ["胸が苦しい", "熱が出る可能性", "全く新しい文 with unknown ngrams", ""]:
         expected = clf.predict_proba(vectorizer.transform([features(text, None, config)]))[0][1]
         assert model.probability(text) == pytest.approx(expected, abs=1e-9)
-    assert EmergencyModel.from_json(model.to_json()).probability("胸が苦しい") == pytest.approx(model.probability("胸が苦しい"))
+    assert EmergencyModel.from_json(model.to_json()).probability("胸が苦しい") == pytest.approx(
+        model.probability("胸が苦しい")
+    )
 
 
 def test_choose_threshold_asks_the_classifier_alone_for_the_recall():
@@ -167,13 +171,13 @@ def test_threshold_comes_from_the_config():
     "text",
     [
         "もし点滴中に息が苦しくなったら止めてもらえますか",  # hypothetical, read by the lexicon
-        "じんましんは出ていません",                          # negated
-        "微熱が1日だけ出て下がりました",                      # resolved
-        "注射したところがちょっと赤いです",                    # mild
-        "Wi-Fiがつながらない",                              # nothing about a body
-        "うちの猫が急に動かなくなった",                      # a pet
-        "映画の中で主人公が倒れるシーンが怖かった",          # a film scene
-        "生理で出血が多い日でも受けられますか",              # a period, asked about
+        "じんましんは出ていません",  # negated
+        "微熱が1日だけ出て下がりました",  # resolved
+        "注射したところがちょっと赤いです",  # mild
+        "Wi-Fiがつながらない",  # nothing about a body
+        "うちの猫が急に動かなくなった",  # a pet
+        "映画の中で主人公が倒れるシーンが怖かった",  # a film scene
+        "生理で出血が多い日でも受けられますか",  # a period, asked about
     ],
 )
 def test_the_lexicon_reading_vetoes_the_classifier(text):
@@ -206,7 +210,11 @@ def real_model():
 
 
 def test_classifier_takes_under_a_millisecond_per_message(real_model):
-    texts = ["点滴のあとから息が苦しいです", "副作用はありますか？", "母が昨日点滴を受けてから様子がおかしくて、呼んでも返事がありません"] * 200
+    texts = [
+        "点滴のあとから息が苦しいです",
+        "副作用はありますか？",
+        "母が昨日点滴を受けてから様子がおかしくて、呼んでも返事がありません",
+    ] * 200
     started = time.perf_counter()
     for text in texts:
         real_model.probability(text)

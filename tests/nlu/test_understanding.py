@@ -1,5 +1,6 @@
 """Our understanding components on their own: entities in patients' words, question segments, the
 page search, the language of a message (real ja_ginza / Sudachi where tokens are needed)."""
+
 import pytest
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -36,39 +37,47 @@ def test_fold_ignores_width_case_and_kana_and_keeps_offsets():
 # ---------------------------------------------------------------- entities
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("幹細胞を点滴で入れるのと何が違う?", ("therapy", "幹細胞治療")),
-    ("脂肪由来の幹細胞の治療と比べると?", ("therapy", "幹細胞治療")),
-    ("幹細胞と、幹細胞を育てた液って別物?", ("therapy", "幹細胞治療")),
-    ("血小板を使う治療ってどういうもの?", ("therapy", "PRP")),
-    ("ｐｒｐとの違い", ("therapy", "PRP")),
-    ("NK細胞を増やして戻す治療との違い", ("therapy", "NK細胞療法")),
-    ("順化培養液とは違うの", ("therapy", "培養上清液")),
-    ("エクソソーム点滴と同じ？", ("therapy", "エクソソーム")),
-    ("鼻からスプレーで入れられる？", ("route", "点鼻")),
-    ("肌に直接塗るタイプは？", ("route", "塗布")),
-    ("ひざの痛みにも効く？", ("condition", "変形性関節症")),
-    ("ガンにききますか", ("condition", "がん")),
-    ("さいとかいんって何", ("component", "サイトカイン")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("幹細胞を点滴で入れるのと何が違う?", ("therapy", "幹細胞治療")),
+        ("脂肪由来の幹細胞の治療と比べると?", ("therapy", "幹細胞治療")),
+        ("幹細胞と、幹細胞を育てた液って別物?", ("therapy", "幹細胞治療")),
+        ("血小板を使う治療ってどういうもの?", ("therapy", "PRP")),
+        ("ｐｒｐとの違い", ("therapy", "PRP")),
+        ("NK細胞を増やして戻す治療との違い", ("therapy", "NK細胞療法")),
+        ("順化培養液とは違うの", ("therapy", "培養上清液")),
+        ("エクソソーム点滴と同じ？", ("therapy", "エクソソーム")),
+        ("鼻からスプレーで入れられる？", ("route", "点鼻")),
+        ("肌に直接塗るタイプは？", ("route", "塗布")),
+        ("ひざの痛みにも効く？", ("condition", "変形性関節症")),
+        ("ガンにききますか", ("condition", "がん")),
+        ("さいとかいんって何", ("component", "サイトカイン")),
+    ],
+)
 def test_entities_in_patients_words_get_their_canonical_value(text, expected):
     assert expected in values(text)
 
 
-@pytest.mark.parametrize("text", ["幹細胞培養液の点滴ってなに", "幹細胞が出した成分だけを使うの？", "幹細胞上清液について"])
+@pytest.mark.parametrize(
+    "text", ["幹細胞培養液の点滴ってなに", "幹細胞が出した成分だけを使うの？", "幹細胞上清液について"]
+)
 def test_the_fluid_stem_cells_grew_in_is_not_stem_cell_therapy(text):
     assert ("therapy", "幹細胞治療") not in values(text)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("手術の傷の治りが遅い", ("condition", "難治性の傷")),
-    ("手足のしびれにも効く？", ("condition", "神経疾患")),
-    ("放射線治療のあとの体力", ("condition", "がん")),
-    ("ひざに水がたまる", ("condition", "変形性関節症")),
-    ("My mother has Alzheimer's, any effect on dementia?", ("condition", "アルツハイマー病")),
-    ("Is this the same as stem cell conditioned media?", ("therapy", "培養上清液")),
-    ("PRP治療との違い", ("therapy", "PRP")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("手術の傷の治りが遅い", ("condition", "難治性の傷")),
+        ("手足のしびれにも効く？", ("condition", "神経疾患")),
+        ("放射線治療のあとの体力", ("condition", "がん")),
+        ("ひざに水がたまる", ("condition", "変形性関節症")),
+        ("My mother has Alzheimer's, any effect on dementia?", ("condition", "アルツハイマー病")),
+        ("Is this the same as stem cell conditioned media?", ("therapy", "培養上清液")),
+        ("PRP治療との違い", ("therapy", "PRP")),
+    ],
+)
 def test_conditions_and_therapies_in_everyday_and_english_words(text, expected):
     assert expected in values(text)
 
@@ -92,13 +101,15 @@ def test_the_component_trains_persists_and_loads(tmp_path):
     resource = Resource("entities")
     matcher = EntityMatcher.create({}, storage, resource, None)
     data = load_data(str(ROOT / "data" / "nlu" / "lookups.yml")).merge(
-        load_data(str(ROOT / "data" / "nlu" / "synonyms.yml")), load_data(str(ROOT / "data" / "nlu" / "patterns.yml")))
+        load_data(str(ROOT / "data" / "nlu" / "synonyms.yml")), load_data(str(ROOT / "data" / "nlu" / "patterns.yml"))
+    )
     matcher.train(data)
     loaded = EntityMatcher.load({}, storage, resource, None)
     message = Message({TEXT: "血小板を使う治療は？"})
     loaded.process([message])
     assert [(e["entity"], e["value"], e["extractor"]) for e in message.get("entities")] == [
-        ("therapy", "PRP", "EntityMatcher")]
+        ("therapy", "PRP", "EntityMatcher")
+    ]
 
 
 # ---------------------------------------------------------------- entities by their reading
@@ -120,6 +131,7 @@ def read_entities(tmp_path_factory):
         tokenizer.process([message])
         loaded.process([message])
         return {(e["entity"], e["value"], e["text"]) for e in message.get("entities")}
+
     return run
 
 
@@ -131,20 +143,26 @@ def test_tokens_carry_their_reading_in_hiragana():
     assert [t.get("reading") for t in message.get("text_tokens")] == ["てんてき", "の", "あと"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("認知賞の母にも使えますか", ("condition", "アルツハイマー病", "認知賞")),      # voice input: 賞 for 症
-    ("のうこうそくのあとの麻痺", ("condition", "脳卒中", "のうこうそく")),         # kana only
-    ("肝細胞点滴と何が違うの", ("therapy", "幹細胞治療", "肝細胞点滴")),            # 肝 for 幹
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("認知賞の母にも使えますか", ("condition", "アルツハイマー病", "認知賞")),  # voice input: 賞 for 症
+        ("のうこうそくのあとの麻痺", ("condition", "脳卒中", "のうこうそく")),  # kana only
+        ("肝細胞点滴と何が違うの", ("therapy", "幹細胞治療", "肝細胞点滴")),  # 肝 for 幹
+    ],
+)
 def test_a_lookup_word_matches_by_its_reading(read_entities, text, expected):
     assert expected in read_entities(text)
 
 
-@pytest.mark.parametrize("text, wrong", [
-    ("主要な成分は何ですか", ("condition", "がん")),             # 主要 sounds like 腫瘍
-    ("そういう傾向がありますか", ("route", "経口")),             # 傾向 sounds like 経口
-    ("人体に影響はありますか", ("condition", "慢性炎症")),       # 人体 sounds like 靭帯
-])
+@pytest.mark.parametrize(
+    "text, wrong",
+    [
+        ("主要な成分は何ですか", ("condition", "がん")),  # 主要 sounds like 腫瘍
+        ("そういう傾向がありますか", ("route", "経口")),  # 傾向 sounds like 経口
+        ("人体に影響はありますか", ("condition", "慢性炎症")),  # 人体 sounds like 靭帯
+    ],
+)
 def test_a_real_word_that_sounds_like_a_lookup_word_is_not_it(read_entities, text, wrong):
     assert wrong not in {(e, v) for e, v, _ in read_entities(text)}
 
@@ -152,15 +170,18 @@ def test_a_real_word_that_sounds_like_a_lookup_word_is_not_it(read_entities, tex
 # ---------------------------------------------------------------- question segments
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("副作用はある?あと何回くらい通うの", ["副作用はある?", "あと何回くらい通うの"]),
-    ("安全性とかリスクってどうなの? あと頻度も", ["安全性とかリスクってどうなの?", "あと頻度も"]),
-    ("痛みとか副作用ってありますか、あと費用も知りたい", ["痛みとか副作用ってありますか", "あと費用も知りたい"]),
-    ("母が78歳です。パーキンソン病ですが効きますか？", ["母が78歳です。パーキンソン病ですが効きますか？"]),
-    ("副作用が心配で…", ["副作用が心配で…"]),
-    ("点滴の後、また熱が出たらどうすればいい？", ["点滴の後、また熱が出たらどうすればいい？"]),
-    ("効果は？費用は？保険は？通院回数は？", ["効果は？", "費用は？", "保険は？"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("副作用はある?あと何回くらい通うの", ["副作用はある?", "あと何回くらい通うの"]),
+        ("安全性とかリスクってどうなの? あと頻度も", ["安全性とかリスクってどうなの?", "あと頻度も"]),
+        ("痛みとか副作用ってありますか、あと費用も知りたい", ["痛みとか副作用ってありますか", "あと費用も知りたい"]),
+        ("母が78歳です。パーキンソン病ですが効きますか？", ["母が78歳です。パーキンソン病ですが効きますか？"]),
+        ("副作用が心配で…", ["副作用が心配で…"]),
+        ("点滴の後、また熱が出たらどうすればいい？", ["点滴の後、また熱が出たらどうすればいい？"]),
+        ("効果は？費用は？保険は？通院回数は？", ["効果は？", "費用は？", "保険は？"]),
+    ],
+)
 def test_split_questions(text, expected):
     assert split_questions(text) == expected
 
@@ -175,7 +196,9 @@ def test_segments_ride_through_the_pipeline_and_come_back_as_a_summary():
     [back] = QuestionSegments().process(messages)
     assert back is message
     assert [(s["text"], s["intent"], s["confidence"]) for s in back.get("segments")] == [
-        ("副作用はある?", "ask_safety", 0.8), ("あと何回くらい通うの", "ask_schedule", 0.8)]
+        ("副作用はある?", "ask_safety", 0.8),
+        ("あと何回くらい通うの", "ask_schedule", 0.8),
+    ]
     assert "segments" in back.as_dict(only_output_properties=True)
 
 
@@ -196,14 +219,18 @@ def search(tmp_path_factory):
         SudachiTokenizer(SudachiTokenizer.get_default_config()).process([message])
         loaded.process([message], nlp.provide())
         return message.get("page_passages") or []
+
     return run
 
 
-@pytest.mark.parametrize("text, section", [
-    ("製剤は冷凍で保存するんですか", "セクレトームの採取から投与までの流れ"),
-    ("点滴は何分くらいかかる？", "投与方法の選択肢(点滴・局所注射)"),
-    ("NK細胞療法は何をする治療？", "セクレトームと幹細胞移植・免疫細胞療法との違い"),
-])
+@pytest.mark.parametrize(
+    "text, section",
+    [
+        ("製剤は冷凍で保存するんですか", "セクレトームの採取から投与までの流れ"),
+        ("点滴は何分くらいかかる？", "投与方法の選択肢(点滴・局所注射)"),
+        ("NK細胞療法は何をする治療？", "セクレトームと幹細胞移植・免疫細胞療法との違い"),
+    ],
+)
 def test_page_search_finds_the_passage_that_answers_among_its_candidates(search, text, section):
     found = search(text)
     assert section in [c["section"] for c in found]
@@ -218,12 +245,23 @@ def test_page_search_finds_nothing_for_a_message_without_content_words(search):
 # ---------------------------------------------------------------- language
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("副作用はありますか", "ja"), ("値段", "ja"), ("PRPとの違い", "ja"), ("I can't breathe", "en"),
-    ("打完针以后胸口很痛", "zh"), ("숨을 쉴 수가 없어요", "ko"), ("Tôi bị khó thở", "vi"),
-    ("No puedo respirar", "es"), ("Estou com falta de ar", "pt"), ("Hindi ako makahinga", "tl"),
-    ("😀😀", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("副作用はありますか", "ja"),
+        ("値段", "ja"),
+        ("PRPとの違い", "ja"),
+        ("I can't breathe", "en"),
+        ("打完针以后胸口很痛", "zh"),
+        ("숨을 쉴 수가 없어요", "ko"),
+        ("Tôi bị khó thở", "vi"),
+        ("No puedo respirar", "es"),
+        ("Estou com falta de ar", "pt"),
+        ("Hindi ako makahinga", "tl"),
+        ("😀😀", None),
+        ("", None),
+    ],
+)
 def test_language_of_a_message(text, lang):
     assert language.detect(text) == lang
 
@@ -251,26 +289,38 @@ def test_ginza_reads_spaced_out_kana_as_unspaced_kana():
 # ---------------------------------------------------------------- rōmaji
 
 
-@pytest.mark.parametrize("typed, read_as", [
-    ("seibun wa nani desu ka", "せいぶん は なに です か"),
-    ("dou yatte tsukurimasu ka?", "どう やって つくります か?"),
-    ("itai desu ka? chuusha kowai", "いたい です か? ちゅうしゃ こわい"),
-    ("hoka no chiryou to issho ni dekimasu ka? stem cell OK?", "ほか の ちりょう と いっしょ に できます か? stem cell OK?"),
-    ("chuusha no ato kara mune ga itai, tasukete", "ちゅうしゃ の あと から むね が いたい, たすけて"),  # casual, in trouble
-])
+@pytest.mark.parametrize(
+    "typed, read_as",
+    [
+        ("seibun wa nani desu ka", "せいぶん は なに です か"),
+        ("dou yatte tsukurimasu ka?", "どう やって つくります か?"),
+        ("itai desu ka? chuusha kowai", "いたい です か? ちゅうしゃ こわい"),
+        (
+            "hoka no chiryou to issho ni dekimasu ka? stem cell OK?",
+            "ほか の ちりょう と いっしょ に できます か? stem cell OK?",
+        ),
+        (
+            "chuusha no ato kara mune ga itai, tasukete",
+            "ちゅうしゃ の あと から むね が いたい, たすけて",
+        ),  # casual, in trouble
+    ],
+)
 def test_romaji_japanese_is_read_as_kana(typed, read_as):
     assert romaji.read(typed) == read_as
 
 
-@pytest.mark.parametrize("text", [
-    "What is secretome therapy?",
-    "Can I talk to a real person? Is there English-speaking staff?",
-    "ano ang gagawin ko, hindi ka makahinga",             # Tagalog, with its own "ka"
-    "Mi madre no puede respirar, que hago",                # Spanish "no", "que"
-    "Ibu saya habis infus tadi siang, sekarang kejang",    # Indonesian
-    "セクレトームって何 desu ka",                          # already Japanese
-    "ok",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is secretome therapy?",
+        "Can I talk to a real person? Is there English-speaking staff?",
+        "ano ang gagawin ko, hindi ka makahinga",  # Tagalog, with its own "ka"
+        "Mi madre no puede respirar, que hago",  # Spanish "no", "que"
+        "Ibu saya habis infus tadi siang, sekarang kejang",  # Indonesian
+        "セクレトームって何 desu ka",  # already Japanese
+        "ok",
+    ],
+)
 def test_other_languages_are_not_read_as_romaji(text):
     assert romaji.read(text) is None
 

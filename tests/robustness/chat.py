@@ -1,4 +1,5 @@
 """Talking to the running assistant over socket.io, as the patient web page does."""
+
 from __future__ import annotations
 
 import queue
@@ -21,8 +22,7 @@ class SocketChat:
         self.client.on("bot_uttered", self.replies.put)
         self.client.on("session_confirm", confirmed.put)
         # Polling: the synchronous client's websocket transport needs websocket-client.
-        self.client.connect(url, socketio_path="/socket.io", transports=["polling"],
-                            wait_timeout=timeout)
+        self.client.connect(url, socketio_path="/socket.io", transports=["polling"], wait_timeout=timeout)
         self.client.emit("session_request", {"session_id": session_id or uuid.uuid4().hex})
         self.session_id = confirmed.get(timeout=timeout)
 

@@ -2,6 +2,7 @@
 
 TEST_MODEL=/path/to/model.tar.gz runs the suite against another model than models/current.tar.gz.
 """
+
 from __future__ import annotations
 
 import os
@@ -9,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack import MODEL as DEFAULT_MODEL
 from tests.stack import DEFAULT_CREDENTIALS, ROOT, start_stack
+from tests.stack import MODEL as DEFAULT_MODEL
 
 MODEL = Path(os.environ.get("TEST_MODEL") or DEFAULT_MODEL)
 LINE_SECRET = "robustness-line-secret"
@@ -61,7 +62,5 @@ def guarded(tmp_path_factory, model, line_api):
             "channel_access_token": LINE_TOKEN,
             "api_endpoint": line_api.url,
         }
-    with start_stack(
-        tmp_path_factory.mktemp("guarded"), credentials=credentials, env=SERVER_ENV, model=model
-    ) as stack:
+    with start_stack(tmp_path_factory.mktemp("guarded"), credentials=credentials, env=SERVER_ENV, model=model) as stack:
         yield stack

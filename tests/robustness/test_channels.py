@@ -6,6 +6,7 @@ an empty body or a JSON array is a 500; `message` not a string or a lone surroga
 200 with no answer at all; a missing `sender` files the message under one shared conversation
 "default"; invalid JSON is Sanic's English 400; there is no rate limit.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,10 @@ RATE_LIMITED_START = RATE_LIMITED_TEXT.split("。")[0]
 
 def post(stack, body: bytes, content_type: str = "application/json") -> requests.Response:
     return requests.post(
-        f"{stack.url}/webhooks/rest/webhook", data=body,
-        headers={"Content-Type": content_type}, timeout=60,
+        f"{stack.url}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": content_type},
+        timeout=60,
     )
 
 
@@ -52,9 +55,23 @@ def new_sender(prefix: str) -> str:
         (b'{"sender": "x", "message": "hi", "input_channel": 5}', "input_channel"),
         (b"[" * 30_000 + b"]" * 30_000, "not valid JSON"),
     ],
-    ids=["malformed", "empty", "not-utf8", "array", "string", "no-sender", "list-sender",
-         "bool-sender", "nul-sender", "long-sender", "number-message", "object-message",
-         "list-metadata", "int-input-channel", "deep-nesting"],
+    ids=[
+        "malformed",
+        "empty",
+        "not-utf8",
+        "array",
+        "string",
+        "no-sender",
+        "list-sender",
+        "bool-sender",
+        "nul-sender",
+        "long-sender",
+        "number-message",
+        "object-message",
+        "list-metadata",
+        "int-input-channel",
+        "deep-nesting",
+    ],
 )
 def test_bad_requests_get_a_polite_400(guarded, body, detail):
     response = post(guarded, body)

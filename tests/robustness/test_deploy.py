@@ -4,6 +4,7 @@ assistant's environment covering endpoints.production.yml, nginx.conf accepted b
 `docker compose config` needs the compose plugin, which this machine's docker client lacks
 (there is no engine either); when it is there, the test runs it too.
 """
+
 from __future__ import annotations
 
 import re
@@ -107,14 +108,14 @@ def test_docker_compose_config(tmp_path):
     )
     result = subprocess.run(
         ["docker", "compose", "--env-file", str(env), "-f", str(COMPOSE), "config", "--quiet"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.skipif(
-    shutil.which("nginx") is None or shutil.which("openssl") is None, reason="needs nginx, openssl"
-)
+@pytest.mark.skipif(shutil.which("nginx") is None or shutil.which("openssl") is None, reason="needs nginx, openssl")
 def test_nginx_accepts_the_config(tmp_path):
     """nginx -t on deploy/nginx.conf, with the compose service names pointed at loopback and a
     throwaway self-signed certificate in place of the real one."""
@@ -124,14 +125,31 @@ def test_nginx_accepts_the_config(tmp_path):
     conf = conf.replace("/etc/nginx/certs/", f"{tmp_path}/")
     (tmp_path / "nginx.conf").write_text(conf)
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=localhost", "-keyout", str(tmp_path / "privkey.pem"),
-         "-out", str(tmp_path / "fullchain.pem")],
-        check=True, capture_output=True, timeout=60,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(tmp_path / "privkey.pem"),
+            "-out",
+            str(tmp_path / "fullchain.pem"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     result = subprocess.run(
         ["nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-g", f"pid {tmp_path}/nginx.pid;"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
 

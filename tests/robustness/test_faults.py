@@ -15,6 +15,7 @@ kept in memory only: patients keep getting answers, but those turns are missing 
 (11 of 1000 in a `make load` run across one restart). stores/sql.py (pre-ping, retries for up to
 SQL_RETRY_SECONDS) rides the restart out: the test checks that nothing is lost.
 """
+
 from __future__ import annotations
 
 import glob
@@ -29,9 +30,9 @@ from typing import List
 import pytest
 import requests
 
-from knowledge import knowledge_base
 from actions.choice import Choice, reply
 from channels.guard import Guard
+from knowledge import knowledge_base
 from tests.cluster import (
     fresh_database,
     postgres_endpoints,
@@ -43,9 +44,7 @@ from tests.cluster import (
 from tests.robustness.conftest import SERVER_ENV
 from tests.stack import free_port, start_stack
 
-pytestmark = pytest.mark.skipif(
-    not (postgres_up() and redis_up()), reason="needs PostgreSQL and Redis on 127.0.0.1"
-)
+pytestmark = pytest.mark.skipif(not (postgres_up() and redis_up()), reason="needs PostgreSQL and Redis on 127.0.0.1")
 
 UNAVAILABLE = Guard(clinic=None).unavailable_text
 RATE_LIMITED = Guard(clinic=None).rate_limited_text
@@ -61,9 +60,7 @@ QUESTIONS = [
 
 
 def say(url: str, sender: str, text: str) -> List[dict]:
-    response = requests.post(
-        f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
-    )
+    response = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
     assert response.status_code == 200, response.text[:300]
     return response.json()
 
@@ -96,8 +93,10 @@ def cluster(tmp_path_factory, model):
     with fresh_database("rasa_robust") as db:
         env = {**SERVER_ENV, "RATE_LIMIT_REDIS_URL": "redis://127.0.0.1:6379/0"}
         with start_cluster(
-            tmp_path_factory.mktemp("cluster"), postgres_endpoints(db, lock_prefix=prefix),
-            env=env, model=model,
+            tmp_path_factory.mktemp("cluster"),
+            postgres_endpoints(db, lock_prefix=prefix),
+            env=env,
+            model=model,
         ) as running:
             for url in running.servers:  # the first message of a fresh server is slow
                 say(url, f"warm-up-{uuid.uuid4().hex[:8]}", "副作用ってありますか？")
@@ -130,7 +129,7 @@ def test_simultaneous_messages_on_two_servers_are_one_at_a_time(cluster):
         sent = [f"{QUESTIONS[i % len(QUESTIONS)]}（{i + 1}）" for i in range(6)]
         start = threading.Barrier(len(sent))
 
-        def send(i: int) -> List[dict]:
+        def send(i: int, start=start, sender=sender, sent=sent) -> List[dict]:
             start.wait(timeout=30)
             return say(cluster.servers[i % 2], sender, sent[i])
 
@@ -202,7 +201,9 @@ def pg_ctl(action: str) -> subprocess.CompletedProcess:
     version = sorted(Path(p).name for p in glob.glob("/etc/postgresql/*"))[-1]
     return subprocess.run(
         ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -217,16 +218,19 @@ def ensure_postgres_running(timeout: float = 60) -> None:
 
 @pytest.mark.pg_restart
 def test_postgres_restart_mid_traffic(tmp_path, model):
-    if not glob.glob("/etc/postgresql/*") or subprocess.run(
-        ["which", "pg_ctlcluster"], capture_output=True
-    ).returncode:
+    if not glob.glob("/etc/postgresql/*") or subprocess.run(["which", "pg_ctlcluster"], capture_output=True).returncode:
         pytest.skip("no local PostgreSQL cluster to restart")
     sender = f"pg-{uuid.uuid4().hex[:8]}"
-    with fresh_database("rasa_pgrestart") as db, start_stack(
-        tmp_path, endpoints=postgres_endpoints(db),
-        # One sender sends ~10 messages a second here: no rate limit.
-        env={**SERVER_ENV, "RATE_LIMIT_MESSAGES": "0"}, model=model,
-    ) as stack:
+    with (
+        fresh_database("rasa_pgrestart") as db,
+        start_stack(
+            tmp_path,
+            endpoints=postgres_endpoints(db),
+            # One sender sends ~10 messages a second here: no rate limit.
+            env={**SERVER_ENV, "RATE_LIMIT_MESSAGES": "0"},
+            model=model,
+        ) as stack,
+    ):
         first = say(stack.url, sender, "培養上清ってどうやって作るんですか")
         assert first[0]["text"] == reply(Choice("topic", KB.get("manufacturing")), KB)[0]["text"]
 

@@ -6,6 +6,7 @@ server answering. LINE webhook (when channels/line.py exists): unsigned or wrong
 are refused, signed garbage is a 400, signed webhook bodies with any text are answered.
 After each property the assistant still answers a normal question.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,7 @@ FUZZ = settings(
     max_examples=40,
     deadline=None,
     database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.large_base_example],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
 FEW = settings(FUZZ, max_examples=12)
 
@@ -32,10 +32,8 @@ FEW = settings(FUZZ, max_examples=12)
 # control characters included.
 any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=800)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | any_text,
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(st.text(max_size=10), children, max_size=5),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | any_text,
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5),
     max_leaves=20,
 )
 
@@ -46,8 +44,10 @@ def new_sender(prefix: str) -> str:
 
 def post(stack, body: bytes, headers=None) -> requests.Response:
     return requests.post(
-        f"{stack.url}/webhooks/rest/webhook", data=body,
-        headers=headers or {"Content-Type": "application/json"}, timeout=60,
+        f"{stack.url}/webhooks/rest/webhook",
+        data=body,
+        headers=headers or {"Content-Type": "application/json"},
+        timeout=60,
     )
 
 
@@ -80,8 +80,7 @@ def test_rest_any_text_gets_an_answer(guarded, text):
 
 
 @FUZZ
-@given(units=st.lists(st.integers(0xD800, 0xDFFF) | st.integers(0x20, 0x30FF), min_size=1,
-                      max_size=30))
+@given(units=st.lists(st.integers(0xD800, 0xDFFF) | st.integers(0x20, 0x30FF), min_size=1, max_size=30))
 def test_rest_lone_surrogates_get_an_answer(guarded, units):
     escaped = "".join(f"\\u{u:04x}" for u in units)
     body = f'{{"sender": "{new_sender("fz-sur")}", "message": "{escaped}"}}'.encode()
@@ -111,9 +110,12 @@ def test_rest_any_field_types_are_never_a_server_error(guarded, sender, message,
 
 
 @FUZZ
-@given(body=st.binary(max_size=4000), content_type=st.sampled_from(
-    ["application/json", "text/plain", "application/x-www-form-urlencoded", "", "multipart/form-data"]
-))
+@given(
+    body=st.binary(max_size=4000),
+    content_type=st.sampled_from(
+        ["application/json", "text/plain", "application/x-www-form-urlencoded", "", "multipart/form-data"]
+    ),
+)
 def test_rest_any_bytes_are_never_a_server_error(guarded, body, content_type):
     assert_polite_4xx(post(guarded, body, {"Content-Type": content_type}), 200, 400)
 
@@ -178,15 +180,16 @@ def line(guarded, line_api):
             headers["X-Line-Signature"] = line_signature(body, LINE_SECRET)
         elif signature is not None:
             headers["X-Line-Signature"] = signature
-        return requests.post(f"{guarded.url}/webhooks/line/webhook", data=body, headers=headers,
-                             timeout=30)
+        return requests.post(f"{guarded.url}/webhooks/line/webhook", data=body, headers=headers, timeout=30)
 
     return send
 
 
 def line_text_event(text: str, reply_token: str) -> dict:
     return {
-        "type": "message", "mode": "active", "timestamp": 1700000000000,
+        "type": "message",
+        "mode": "active",
+        "timestamp": 1700000000000,
         "source": {"type": "user", "userId": "U" + uuid.uuid4().hex},
         "webhookEventId": "01H" + uuid.uuid4().hex,
         "deliveryContext": {"isRedelivery": False},
@@ -196,9 +199,10 @@ def line_text_event(text: str, reply_token: str) -> dict:
 
 
 @FUZZ
-@given(body=st.binary(max_size=3000) | json_values.map(lambda v: json.dumps(v).encode()),
-       signature=st.none() | st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E),
-                                     max_size=60))
+@given(
+    body=st.binary(max_size=3000) | json_values.map(lambda v: json.dumps(v).encode()),
+    signature=st.none() | st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=60),
+)
 def test_line_unsigned_bodies_are_refused(line, body, signature):
     response = line(body, signature)
     assert response.status_code in (400, 403), (response.status_code, response.text[:200])
@@ -218,12 +222,12 @@ def test_line_signed_events_with_any_text_are_answered(line, line_api):
     @given(text=any_text.filter(lambda t: t.strip()))
     def send(text):
         token = "rt-" + uuid.uuid4().hex
-        body = json.dumps({"destination": "U" + "0" * 32,
-                           "events": [line_text_event(text, token)]}).encode()
+        body = json.dumps({"destination": "U" + "0" * 32, "events": [line_text_event(text, token)]}).encode()
         assert line(body, "sign").status_code == 200
         tokens.append(token)
 
     send()
     wanted = set(tokens)
-    line_api.wait_for(lambda r: isinstance(r["body"], dict) and r["body"].get("replyToken") in wanted,
-                      count=len(wanted), timeout=120)
+    line_api.wait_for(
+        lambda r: isinstance(r["body"], dict) and r["body"].get("replyToken") in wanted, count=len(wanted), timeout=120
+    )

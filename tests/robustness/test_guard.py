@@ -1,4 +1,5 @@
 """channels/guard.py on its own: token buckets (in memory and in Redis), checks, the wrapper."""
+
 from __future__ import annotations
 
 import asyncio
@@ -84,9 +85,22 @@ def test_redis_unreachable_lets_messages_through():
 
 @pytest.mark.parametrize(
     "sender, ok",
-    [("abc", True), (123, True), ("U" + "f" * 32, True), ("x" * 255, True), (None, False),
-     ("", False), ("  ", False), (True, False), (["x"], False), ({"a": 1}, False),
-     ("x" * 256, False), ("a\x00b", False), ("a\nb", False), ("\ud800", False)],
+    [
+        ("abc", True),
+        (123, True),
+        ("U" + "f" * 32, True),
+        ("x" * 255, True),
+        (None, False),
+        ("", False),
+        ("  ", False),
+        (True, False),
+        (["x"], False),
+        ({"a": 1}, False),
+        ("x" * 256, False),
+        ("a\x00b", False),
+        ("a\nb", False),
+        ("\ud800", False),
+    ],
 )
 def test_sender_ids(sender, ok):
     assert (sender_problem(sender) is None) is ok

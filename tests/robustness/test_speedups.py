@@ -1,5 +1,6 @@
 """channels/speedups.py: Rasa's validation of action server responses, without re-checking the
 constant schema each time; same verdicts and errors as jsonschema.validate."""
+
 from __future__ import annotations
 
 import jsonschema
@@ -12,8 +13,10 @@ SPEC = RemoteAction.action_response_format_spec()
 RESULTS = [
     {},
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "last_topic", "value": "safety", "timestamp": None}],
-     "responses": [{"text": "回答", "buttons": []}]},
+    {
+        "events": [{"event": "slot", "name": "last_topic", "value": "safety", "timestamp": None}],
+        "responses": [{"text": "回答", "buttons": []}],
+    },
     {"events": "not a list"},
     {"events": [{"no_event_key": 1}]},
     {"events": [{"event": "slot", "name": 5}]},
@@ -43,4 +46,3 @@ def test_same_verdict_and_error_as_jsonschema(action, result):
             action._validate_action_result(result)
         assert raised.value.message.startswith(expected)
         assert "Failed to validate Action server response" in raised.value.message
-
