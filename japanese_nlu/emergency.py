@@ -445,6 +445,10 @@ SYMPTOM_GROUPS = {
     "general_danger": GENERAL_DANGER,
     "unwell": UNWELL,
 }
+# Symptoms the long-standing conditions of CHRONIC_DISEASE_BEFORE (stroke, dementia, Parkinson's, epilepsy,
+# rheumatism, back pain ...) do not explain: named before one of these, the condition is not the reason it
+# does not count ("認知症の祖父が餅を喉に詰まらせて顔が紫", "パーキンソンの父が高い熱と大汗").
+NOT_EXPLAINED_BY_A_CONDITION = {"bleeding", "breathing", "chest", "allergy", "fever"}
 # groups that count only after the treatment, at the injection site, or when sudden
 NEEDS_CONTEXT = {"severe_pain", "severe_swelling", "unwell", "disorientation", "memory"}
 
@@ -654,6 +658,12 @@ SUDDEN = (
     # a known condition escalating: "いつもの発作と違う", "いつもは1分で終わるのに", "ニトロを舐めても取れない",
     # "また次の発作が", "だんだん頭痛が強くなって"
     r"|いつもと(違|ちが)|いつもより(長|なが|ひど|酷|強|つよ|多|おお|早|はや)|いつもは[^。]{0,16}のに"
+    # the usual state named, then today's: "普段から疲れやすいけど、今日は高熱と咳で", "いつも以上にもうろう",
+    # "いつもの吸入が効かない", "さっきからむせ続けて"
+    r"|(普段|ふだん|いつも)(から|は)?[^。]{0,24}(けど|が、|ですが|のに)|いつも以上|いつもいじょう"
+    r"|いつもの[^。]{0,10}(効かな|きかな|効いてな|効かへん|きかへん)|さっきから|今朝から|けさから|今日は(?!予約)"
+    # a fit happening now, or one that does not stop: "今けいれんしながら吐いて", "発作いま止まらない"
+    r"|(いま|今)[^。]{0,3}(けいれん|痙攣|発作|ほっさ|ひきつけ)|(発作|ほっさ|けいれん|痙攣|ひきつけ)[^。]{0,8}(止まらな|とまらな)"
     r"|(また|次の|つぎの)[^、。]{0,3}(次|つぎ|発作|ほっさ)(が|も)|(\d+|何|なん)(分|ふん|ぷん|時間|じかん)(以上|いじょう)?(も)?(続|つづ)"
     r"|(ても|でも|のに|けど|けれど)[^。]{0,12}(効かな|きかな|治まらな|おさまらな|とれな|取れな|楽にならな|らくにならな|止まらな|とまらな|変わらな|かわらな|反応がな)"
     r"|(だんだん|どんどん|ますます)[^。]{0,6}(強く|つよく|ひどく|酷く|悪く|わるく)"
@@ -1336,7 +1346,7 @@ def _rejection(group: str, sentence: str, original: str, start: int, end: int, w
         not treated
         and not sudden
         and (
-            (_chronic_disease_named(before) and group != "bleeding")
+            (_chronic_disease_named(before) and group not in NOT_EXPLAINED_BY_A_CONDITION)
             or _EFFICACY_SENTENCE.search(sentence)
             or _CHRONIC_DURATION.search(sentence)
             or _HABITUAL.search(sentence)

@@ -574,3 +574,28 @@ def test_code_mixed_questions_keep_the_japanese_checks(text):
 def test_sudden_skin_ageing_is_a_beauty_question_not_an_emergency():
     assert analyse("40代で急に肌のツヤがなくなってきました。効果ありますか").veto == "efficacy"
     assert analyse("急に顔がたるんできて、しゃべりにくい").veto is None  # speech: not only the skin
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "認知症の父がパンを喉に詰まらせて、顔が紫になってきた",  # a condition does not explain choking
+        "パーキンソン病の母が39.5度の熱でぐったりしてる",
+        "てんかんの息子、けいれんがいま止まらない",  # a fit happening now
+        "リウマチで普段から関節は痛いけど、今日は息が苦しくて横になれない",  # the usual, then today's
+    ],
+)
+def test_a_long_standing_condition_does_not_hide_what_is_new(text):
+    assert detect(text), findings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "脳梗塞の後遺症でろれつが回りにくいのですが、効果はありますか",  # the condition's own complaint
+        "パーキンソン病で手の震えがあります。治療は受けられますか",
+        "てんかんの発作は1年以上起きていません。受けても大丈夫ですか",
+    ],
+)
+def test_a_long_standing_conditions_usual_complaint_is_not_an_emergency(text):
+    assert detect(text) is None, findings(text)
