@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev lint types validate train web browser run shell console staff-user export-corrections purge test test-stories bench heldout tune load clean
+.PHONY: help install install-dev services lint validate train web browser run shell console staff-user export-corrections purge test test-stories bench heldout tune load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,6 +57,10 @@ browser: ## Debian chromium + Japanese/emoji fonts, for the browser tests
 	@test -x /usr/bin/chromium && fc-list | grep -q 'Noto Sans CJK JP' && fc-list | grep -q 'Noto Color Emoji' || \
 	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk fonts-noto-color-emoji)
 
+services: ## Debian's postgresql + redis-server, for the tests' private instances when none answers (harness/services.py)
+	@test -x "$$(command -v redis-server)" && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql redis-server)
+
 run: install train web ## start the assistant: action server, Rasa (REST + socket.io), web page
 	bash scripts/run.sh
 
@@ -76,14 +80,12 @@ export-corrections: install ## corrected intents -> results/console_corrections.
 purge: install ## delete conversations older than CONSOLE_RETENTION_DAYS days (or DAYS=N)
 	$(BIN)/python -m console purge $(if $(DAYS),--older-than-days $(DAYS))
 
-lint: install-dev ## ruff: lint and format check (pyproject.toml)
+lint: install-dev ## ruff (lint + format check) and mypy on the application packages (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-
-types: install-dev ## mypy on the application packages (not yet clean: not part of make test)
 	$(BIN)/mypy actions channels console japanese_nlu knowledge stores
 
-test: install-dev lint validate train web browser ## everything: lint, validate, train, pytest (actions, server, held-out NLU), rasa test
+test: install-dev services lint validate train web browser ## everything: lint, validate, train, pytest (actions, server, held-out NLU), rasa test
 	$(BIN)/pytest
 	$(MAKE) test-stories
 

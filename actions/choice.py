@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from japanese_nlu import MAX_MESSAGE_CHARS, language
 from knowledge import KnowledgeBase, Topic
@@ -156,7 +156,8 @@ def choose(parse: Dict[str, Any], kb: KnowledgeBase, thresholds: Thresholds = TH
     if intent != FALLBACK:
         if intent in CONVERSATION_RESPONSES:
             if segments:  # "こんにちは。副作用は？": the question, not the greeting
-                return Choice("topic", segments[0], second=(segments[1:] or [None])[0], safety_net=safety_net)
+                second = segments[1] if len(segments) > 1 else None
+                return Choice("topic", segments[0], second=second, safety_net=safety_net)
             return Choice("conversation", response=CONVERSATION_RESPONSES[intent])
         topic = kb.find(intent, entities)
         if len(segments) >= 2:
@@ -229,7 +230,7 @@ def _safety_net(text: str, choice: Choice, kb: KnowledgeBase) -> str:
     return f"{text}\n{kb.phrase('safety_net')}" if choice.safety_net and "119" not in text else text
 
 
-def _topic_buttons(topic: Topic, kb: KnowledgeBase, first: List[Topic] = ()) -> List[Dict[str, str]]:
+def _topic_buttons(topic: Topic, kb: KnowledgeBase, first: Sequence[Topic] = ()) -> List[Dict[str, str]]:
     buttons = kb.buttons([t.id for t in first])
     if topic.detail != topic.answer:
         buttons.append(MORE_DETAIL_BUTTON)
@@ -245,6 +246,7 @@ def reply(choice: Choice, kb: KnowledgeBase) -> List[Dict[str, Any]]:
         return [{"response": choice.response}]
     if choice.kind in ("topic", "guess"):
         topic = choice.topic
+        assert topic is not None, choice  # a topic choice always names its topic
         text = _topic_text(topic, kb)
         first: List[Topic] = list(choice.alternatives)
         if choice.kind == "guess":
@@ -257,6 +259,7 @@ def reply(choice: Choice, kb: KnowledgeBase) -> List[Dict[str, Any]]:
         return [{"text": _safety_net(text, choice, kb), "buttons": _topic_buttons(topic, kb, first)}]
     if choice.kind == "passage":
         passage = choice.passage
+        assert passage is not None, choice
         text = "\n".join(
             [kb.phrase("passage", section=passage["section"]), f"「{passage['text']}」", kb.phrase("passage_end")]
         )
@@ -270,6 +273,7 @@ def reply(choice: Choice, kb: KnowledgeBase) -> List[Dict[str, Any]]:
 def emergency_messages(lang: Optional[str], kb: KnowledgeBase) -> List[Dict[str, Any]]:
     """The emergency answer: in the patient's language first when it is not Japanese, then Japanese."""
     topic = kb.get("emergency")
+    assert topic is not None, "knowledge/answers.yml has no emergency topic"
     messages = [{"text": kb.render(topic.answer)}]
     if lang and lang in topic.translations:
         messages.insert(0, {"text": kb.render(topic.translations[lang])})

@@ -253,7 +253,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def action_server(workdir: Path) -> Iterator[str]:
-    from tests.stack import free_port
+    from harness.stack import free_port
 
     port = free_port()
     log = workdir / "actions.log"
@@ -291,7 +291,7 @@ def rasa_server(
     "memory": Rasa's in-memory tracker store."""
     import yaml
 
-    from tests.stack import free_port
+    from harness.stack import free_port
 
     workdir.mkdir(parents=True, exist_ok=True)
     endpoints: Dict = {}

@@ -1,6 +1,6 @@
 """`make load`: the assistant under load, in its production shape, on this machine (loopback only).
 
-For each scenario it starts the real stack (tests/cluster.py: action server, Rasa server(s) with
+For each scenario it starts the real stack (harness/cluster.py: action server, Rasa server(s) with
 the project's guarded channels, PostgreSQL tracker store (stores/sql.py) in a fresh database
 `rasa_load_<hex>` that is dropped afterwards, Redis lock store and Redis rate-limit buckets) and
 runs CONVERSATIONS concurrent conversations of MESSAGES messages each over REST (a patient waits
@@ -47,15 +47,13 @@ import aiohttp
 import yaml
 
 from channels.guard import Guard
-from tests.cluster import (
+from harness.cluster import (
     fresh_database,
     postgres_endpoints,
-    postgres_up,
     query,
-    redis_up,
     start_cluster,
 )
-from tests.stack import MODEL, ROOT
+from harness.stack import MODEL, ROOT
 
 TARGET_RATE = 50.0
 TARGET_P95_MS = 300.0
@@ -328,9 +326,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     if not args.model.exists():
         print(f"{args.model} missing: run `make train` first", file=sys.stderr)
-        return 2
-    if not (postgres_up() and redis_up()):
-        print("needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379)", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, interrupt)
 

@@ -301,5 +301,5 @@ def _count_sends(output_channel: OutputChannel) -> List[Dict[Text, Any]]:
         sent.append(message)
         await send_response(recipient_id, message)
 
-    output_channel.send_response = counting_send_response  # type: ignore[method-assign]
+    output_channel.send_response = counting_send_response
     return sent

@@ -102,6 +102,7 @@ class LineInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
+        assert credentials  # the line above raised when there were none
         return cls(
             channel_secret=credentials.get("channel_secret"),
             channel_access_token=credentials.get("channel_access_token"),

@@ -105,8 +105,9 @@ class SlackInput(RasaSlackInput):
         """channel:ts of the message an Events API request is about (else its event_id)."""
         if request.headers.get("content-type") != "application/json":
             return None  # button clicks (form-encoded) are not redelivered by Slack
-        body = request.json if isinstance(request.json, dict) else {}
-        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        body: Dict[str, Any] = request.json if isinstance(request.json, dict) else {}
+        found = body.get("event")
+        event: Dict[str, Any] = found if isinstance(found, dict) else {}
         if event.get("channel") and event.get("ts"):
             return f"{event['channel']}:{event['ts']}"
         return f"event:{body['event_id']}" if body.get("event_id") else None

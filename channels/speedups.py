@@ -56,5 +56,5 @@ def install() -> bool:
     if not rasa.__version__.startswith(FOR_RASA):
         logger.info("speedups not installed: written for Rasa %s*, this is %s", FOR_RASA, rasa.__version__)
         return False
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result
     return True

@@ -56,8 +56,9 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app = FastAPI(title="Staff console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings, app.state.engine = settings, engine
     app.state.templates = make_templates(settings)
-    app.add_exception_handler(LoginRequired, login_required)
-    app.add_exception_handler(HTTPException, http_error)
+    # Starlette's stub types a handler's exception as Exception; ours take the class they handle.
+    app.add_exception_handler(LoginRequired, login_required)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, http_error)  # type: ignore[arg-type]
     app.include_router(auth.public)
     app.include_router(auth.router)
     app.include_router(dashboard.router)

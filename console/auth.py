@@ -16,7 +16,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Dict, Optional
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -110,7 +110,7 @@ def authenticate(engine: Engine, name: str, password: str) -> Optional[User]:
     if row is None:
         return None
     with engine.begin() as conn:
-        values = {"last_login_at": time.time()}
+        values: Dict[str, Any] = {"last_login_at": time.time()}
         if _hasher.check_needs_rehash(row.password_hash):
             values["password_hash"] = _hasher.hash(password)
         conn.execute(sa.update(db.users).where(u.id == row.id).values(**values))

@@ -9,7 +9,7 @@ Rasa's.
 from __future__ import annotations
 
 import warnings
-from typing import Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -138,7 +138,7 @@ PER_SENDER_TABLES = (conversations, messages, reviews, tags, corrections)
 
 
 def make_engine(url: str) -> Engine:
-    kwargs = {"future": True, "pool_pre_ping": True}
+    kwargs: Dict[str, Any] = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
         # Rasa writes the same file: wait for its write lock instead of failing at once.
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}

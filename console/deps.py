@@ -66,7 +66,8 @@ async def csrf_protected(request: Request, user: CurrentUser, settings: Settings
     """The staff member, once any unsafe request has shown the session's CSRF token."""
     if request.method not in SAFE_METHODS:
         form = await request.form()
-        token = form.get("csrf_token") or request.headers.get("x-csrf-token")
+        field = form.get("csrf_token")
+        token = field if isinstance(field, str) and field else request.headers.get("x-csrf-token")
         if not auth.csrf_valid(settings, request.cookies.get(auth.SESSION_COOKIE), token):
             raise HTTPException(403, "CSRF token missing or invalid")
     return user

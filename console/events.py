@@ -107,6 +107,11 @@ class Walk:
     steps: List[Step]
     emergency_action: bool  # the emergency action ran, after a message or not
 
+    @property
+    def messages(self) -> List[Message]:
+        """The patient's messages, in order."""
+        return [step.message for step in self.steps if step.message is not None]
+
 
 def walk(rows: Iterable) -> Walk:
     """The steps of one conversation from its `events` rows (id, type_name, timestamp,
@@ -127,7 +132,7 @@ def walk(rows: Iterable) -> Walk:
         elif row.type_name == "action" and row.action_name != "action_listen":
             last_action, answer = row.action_name or "", []
             emergency_action = emergency_action or last_action == EMERGENCY_ACTION
-            if last_user is not None and last_action in FALLBACK_ACTIONS:
+            if last_user is not None and last_user.message is not None and last_action in FALLBACK_ACTIONS:
                 last_user.message.fallback = True
             if last_user is not None and last_action == EMERGENCY_ACTION:
                 last_user.emergency_action = True

@@ -44,7 +44,7 @@ def summarize(sender_id: str, rows: Iterable, tz: ZoneInfo):
     """(conversation row, message rows) for one sender's events, ordered by id."""
     rows = list(rows)
     conversation = walk(rows)
-    msgs = [step.message for step in conversation.steps if step.kind == "user"]
+    msgs = conversation.messages
     stamps = [row.timestamp for row in rows if row.timestamp is not None]
     typed = [m for m in msgs if not m.is_payload]
     confidences = [m.confidence for m in typed if m.confidence is not None]

@@ -28,7 +28,8 @@ _DIGIT_RUN = re.compile(r"\d+")
 
 def _is_phone(candidate: str) -> bool:
     # Japanese numbers start with 0; international ones with +. Dates and amounts do not.
-    return candidate[:1] in "+＋" or _DIGIT_RUN.search(candidate).group(0)[:1] in "0０"
+    digits = _DIGIT_RUN.search(candidate)
+    return candidate[:1] in "+＋" or (digits is not None and digits.group(0)[:1] in "0０")
 
 
 def _mask_phones(text: str) -> str:
@@ -42,7 +43,8 @@ def _mask_phones(text: str) -> str:
             kept = start = match.end()
         else:
             # "2024-01-15 03-1234-5678": look again after this stretch's first group of digits.
-            start = _DIGIT_RUN.search(text, match.start()).end()
+            digits = _DIGIT_RUN.search(text, match.start())
+            start = digits.end() if digits else match.end()
     return "".join(parts) + text[kept:]
 
 

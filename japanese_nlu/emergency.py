@@ -2008,7 +2008,7 @@ def _foreign_normalize(text: str) -> str:
     """NFKC, lower case, one space between words, curly apostrophes straight, and accents removed
     from Latin letters only (Devanagari and Thai vowel signs are combining marks too, and stay)."""
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
-    out = []
+    out: List[str] = []
     for ch in unicodedata.normalize("NFD", text):
         if unicodedata.combining(ch) and out and "a" <= out[-1] <= "z":
             continue

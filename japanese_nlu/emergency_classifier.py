@@ -269,6 +269,7 @@ def cross_validate(
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=repeat)
         for train, test in splitter.split(list(texts), [int(y) for y in labels]):
             model = fit([texts[i] for i in train], [labels[i] for i in train], config, [lemmas[i] for i in train])
+            assert model is not None, "every fold has both labels (stratified)"
             for i in test:
                 probabilities[i] = model.probability(texts[i], lemmas[i])
         runs.append(probabilities)

@@ -125,18 +125,18 @@ class Model:
         """The softmax temperature with the lowest log-loss on 3 folds of the training data."""
         from sklearn.model_selection import StratifiedKFold
 
-        labels = np.asarray(labels)
+        y = np.asarray(labels)
         losses = {t: 0.0 for t in TEMPERATURES}
         folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
-        for train, test in folds.split(features.texts, labels):
+        for train, test in folds.split(features.texts, y):
             fold_model = Model(self.config)
-            fold_model.svm.fit(fold_model._matrix(features.subset(train), fit=True), labels[train])
+            fold_model.svm.fit(fold_model._matrix(features.subset(train), fit=True), y[train])
             scores = fold_model.svm.decision_function(fold_model._matrix(features.subset(test), fit=False))
-            gold = np.searchsorted(fold_model.svm.classes_, labels[test])
+            gold = np.searchsorted(fold_model.svm.classes_, y[test])
             for t in TEMPERATURES:
                 p = _softmax(scores, t)[np.arange(len(test)), gold]
                 losses[t] -= float(np.log(np.clip(p, 1e-9, 1.0)).sum())
-        return min(losses, key=losses.get)
+        return min(losses, key=lambda t: losses[t])
 
     def probabilities(self, features: Features) -> np.ndarray:
         scores = self.svm.decision_function(self._matrix(features, fit=False))

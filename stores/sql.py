@@ -48,6 +48,8 @@ def _retry_seconds() -> float:
 
 
 class ResilientSQLTrackerStore(SQLTrackerStore):
+    engine: Any  # SQLTrackerStore's engine, replaced below
+
     def __init__(self, *args: Any, retry_seconds: Optional[float] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.retry_seconds = _retry_seconds() if retry_seconds is None else float(retry_seconds)

@@ -4,7 +4,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from tests.stack import MODEL, start_stack
+from harness.stack import MODEL, start_stack
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Structure rules the project keeps (issue 10): no console function over 60 lines."""
+"""Structure rules the project keeps (issue 10): small console functions, bench independent of tests."""
 
 import ast
 from pathlib import Path
@@ -16,3 +16,17 @@ def functions(package: str):
 def test_no_console_function_is_over_60_lines():
     found = dict(functions("console"))
     assert found and not {name: n for name, n in found.items() if n > 60}
+
+
+def test_bench_and_the_harness_never_import_tests():
+    """bench/ and harness/ are run on their own (`make bench`, `make load`): tests/ imports them, not
+    the other way round."""
+    importers = []
+    for package in ("bench", "harness"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                importers += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] == "tests"]
+    assert not importers

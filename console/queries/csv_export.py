@@ -56,7 +56,7 @@ def conversations_csv(rows: Iterator[ConversationRow], tz: ZoneInfo) -> Iterator
                 values.append(format_ts(row.started, tz))
             elif name == "最終":
                 values.append(format_ts(row.last, tz))
-            else:
+            elif get is not None:
                 values.append(_csv_cell(get(row)))
         writer.writerow(values)
         yield flush()

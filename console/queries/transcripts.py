@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from console import db
-from console.events import EMERGENCY_INTENT, FALLBACK_INTENT, Step, walk
+from console.events import EMERGENCY_INTENT, FALLBACK_INTENT, Message, Step, walk
 from console.masking import mask
 from console.queries.conversations import ConversationRow, get_conversation
 
@@ -56,8 +56,9 @@ def _masked_entities(entities: List[Dict]) -> List[Dict]:
     ]
 
 
-def _user_turn(step: Step, threshold: float, buttons_seen: Dict[str, str], corrected: Dict[int, str]) -> Turn:
-    message = step.message
+def _user_turn(
+    step: Step, message: Message, threshold: float, buttons_seen: Dict[str, str], corrected: Dict[int, str]
+) -> Turn:
     payload = message.text if message.is_payload else None
     low = payload is None and message.confidence is not None and message.confidence < threshold
     nlu_fallback = message.intent == FALLBACK_INTENT
@@ -124,8 +125,8 @@ def transcript(conn: Connection, sender_id: str, threshold: float) -> Optional[T
         if step.kind == "session":
             if turns:
                 turns.append(Turn(kind="session", event_id=step.event_id, ts=step.ts))
-        elif step.kind == "user":
-            turns.append(_user_turn(step, threshold, buttons_seen, corrected))
+        elif step.message is not None:  # a patient's message
+            turns.append(_user_turn(step, step.message, threshold, buttons_seen, corrected))
         else:
             turns.append(_bot_turn(step))
             for b in (step.data.get("data") or {}).get("buttons") or []:

@@ -71,10 +71,10 @@ def login(
         logger.warning("failed console login for %r from %s", username[:64], ip)
         return render("login.html", 401, next=safe_next(next), username=username, error=error)
     auth.clear_failures(engine, username, ip)
-    response = RedirectResponse(safe_next(next), status_code=303)
-    set_cookie(response, settings, auth.SESSION_COOKIE, auth.new_session(engine, settings, user))
-    response.delete_cookie(auth.CSRF_COOKIE, path="/")
-    return response
+    redirect = RedirectResponse(safe_next(next), status_code=303)
+    set_cookie(redirect, settings, auth.SESSION_COOKIE, auth.new_session(engine, settings, user))
+    redirect.delete_cookie(auth.CSRF_COOKIE, path="/")
+    return redirect
 
 
 @router.post("/logout")

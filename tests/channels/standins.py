@@ -132,7 +132,7 @@ def slack_signature(body: bytes, signing_secret: str, timestamp: int) -> str:
     return "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
 
 
-# --- the tracker store of tests.stack (SQLite) -------------------------------------------
+# --- the tracker store of harness.stack (SQLite) -------------------------------------------
 
 
 def tracker_events(db: Path, sender_id: str) -> List[Dict[str, Any]]:

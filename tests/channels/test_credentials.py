@@ -6,7 +6,7 @@ import sys
 import yaml
 
 from channels.credentials import active_credentials, summary
-from tests.stack import ROOT
+from harness.stack import ROOT
 
 LINE_ENV = {"LINE_CHANNEL_SECRET": "s3cret", "LINE_CHANNEL_ACCESS_TOKEN": "t0ken"}
 SLACK_ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s1gning-value"}

@@ -7,7 +7,7 @@ import pytest
 import redis
 
 from channels.dedup import EventDeduplicator, TTLSet
-from tests.stack import free_port
+from harness.stack import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

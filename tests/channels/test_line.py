@@ -1,4 +1,4 @@
-"""LINE channel end to end: the real assistant (tests.stack) with channels.line.LineInput from
+"""LINE channel end to end: the real assistant (harness.stack) with channels.line.LineInput from
 credentials.yml, and a local stand-in for LINE's Messaging API that records every reply."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from channels.line_messages import (
     TEXT_ONLY_NOTICE,
     line_len,
 )
+from harness.stack import MODEL, ROOT, Stack, start_stack
 from knowledge import knowledge_base
 from tests.channels.standins import (
     StandIn,
@@ -33,7 +34,6 @@ from tests.channels.standins import (
     tracker_events,
     user_texts,
 )
-from tests.stack import MODEL, ROOT, Stack, start_stack
 
 SECRET = "line-test-channel-secret"
 TOKEN = "line-test-channel-access-token"

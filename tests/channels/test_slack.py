@@ -1,4 +1,4 @@
-"""Slack channel end to end: the real assistant (tests.stack) with channels.slack.SlackInput from
+"""Slack channel end to end: the real assistant (harness.stack) with channels.slack.SlackInput from
 credentials.yml, and a local stand-in for Slack's Web API that records every chat.postMessage."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import yaml
 
 from actions.choice import Choice, reply
 from channels.credentials import active_credentials
+from harness.stack import MODEL, ROOT, Stack, start_stack
 from knowledge import knowledge_base
 from tests.channels.standins import StandIn, serve, slack_responder, slack_signature, tracker_events, user_texts
-from tests.stack import MODEL, ROOT, Stack, start_stack
 
 SIGNING_SECRET = "slack-test-signing-secret"
 BOT_TOKEN = "xoxb-test-bot-token"

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-import psycopg2
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -29,8 +28,8 @@ from starlette.testclient import TestClient
 from console import auth, db
 from console.app import create_app
 from console.settings import ROOT, Settings
+from harness import cluster, services
 
-PG = dict(host="127.0.0.1", port=5432, user="postgres")
 SECRET = "test-secret-" + "x" * 40
 PASSWORD = "correct horse battery"
 
@@ -50,35 +49,14 @@ def _sqlite(path: Path) -> Database:
 
 @contextlib.contextmanager
 def _postgres(template: Optional[str] = None) -> Iterator[Database]:
-    name = f"console_test_{uuid.uuid4().hex[:12]}"
-    _admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
-    try:
+    """A database of the tests' PostgreSQL (harness/services.py), empty or a copy of `template`."""
+    pg = services.postgres()
+    with cluster.fresh_database("console_test", template) as name:
         yield Database(
             "postgresql",
-            f"postgresql+psycopg2://{PG['user']}@{PG['host']}:{PG['port']}/{name}",
-            {
-                "type": "SQL",
-                "dialect": "postgresql",
-                "url": PG["host"],
-                "port": PG["port"],
-                "db": name,
-                "username": PG["user"],
-            },
+            pg.url(name, driver="postgresql+psycopg2"),
+            {"type": "SQL", "dialect": "postgresql", "url": pg.host, "port": pg.port, "db": name, "username": pg.user},
         )
-    finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _admin(statement: str) -> None:
-    """One statement on the maintenance database, on a connection of its own: a session-long
-    connection would not survive the PostgreSQL restart in tests/robustness/test_faults.py."""
-    admin = psycopg2.connect(dbname="postgres", **PG)
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cur:
-            cur.execute(statement)
-    finally:
-        admin.close()
 
 
 @contextlib.contextmanager
@@ -105,7 +83,9 @@ def copy_of(database: Database, tmp: Path) -> Iterator[Database]:
 
 def rasa_store(database: Database) -> SQLTrackerStore:
     """Rasa's own SQL tracker store on this database (the code `rasa run` uses)."""
-    cfg = {k: v for k, v in database.tracker_store.items() if k != "type"}
+    cfg = {k: v for k, v in database.tracker_store.items() if k not in ("type", "url")}
+    if "url" in database.tracker_store:  # endpoints.yml says `url`, the class takes `host`
+        cfg["host"] = database.tracker_store["url"]
     return SQLTrackerStore(Domain.load(ROOT / "domain.yml"), **cfg)
 
 

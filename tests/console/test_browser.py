@@ -13,9 +13,9 @@ import pytest
 import requests
 from rasa.shared.nlu.training_data.loading import load_data
 
+from harness.stack import ROOT, free_port
 from tests.console.seed import history
 from tests.console.support import PASSWORD, SECRET, add_user, copy_of
-from tests.stack import ROOT, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "results" / "screenshots"

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from rasa.shared.nlu.training_data.loading import load_data
 
 from console import db, queries
+from harness.stack import ROOT, free_port
 from tests.console.seed import seed
 from tests.console.support import SECRET
-from tests.stack import ROOT, free_port
 
 
 def run(database, *args, password=None, env=None, check=True):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack import DEFAULT_CREDENTIALS, ROOT, start_stack
-from tests.stack import MODEL as DEFAULT_MODEL
+from harness.stack import DEFAULT_CREDENTIALS, ROOT, start_stack
+from harness.stack import MODEL as DEFAULT_MODEL
 
 MODEL = Path(os.environ.get("TEST_MODEL") or DEFAULT_MODEL)
 LINE_SECRET = "robustness-line-secret"
@@ -25,8 +25,9 @@ SERVER_ENV = {"SANIC_REQUEST_MAX_SIZE": str(SANIC_MAX), "SANIC_GRACEFUL_SHUTDOWN
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
-        "pg_restart: restarts the machine's PostgreSQL server (pg_ctlcluster); "
-        "deselect with -m 'not pg_restart' when something else is using PostgreSQL",
+        "pg_restart: restarts the tests' PostgreSQL (harness/services.py: the private one when the tests "
+        "started it, else the machine's, with pg_ctlcluster); deselect with -m 'not pg_restart' when "
+        "something else is using the machine's PostgreSQL",
     )
 
 
@@ -52,7 +53,7 @@ def line_api():
 @pytest.fixture(scope="session")
 def guarded(tmp_path_factory, model, line_api):
     """The assistant with the project's guarded channels.rest / channels.socketio (the default
-    credentials of tests/stack.py) and channels.line when it exists:
+    credentials of harness/stack.py) and channels.line when it exists:
     default rate limit (20 messages / 60 s, in memory), SQLite tracker store."""
     credentials = dict(DEFAULT_CREDENTIALS)
     assert {"channels.rest.RestInput", "channels.socketio.SocketIOInput"} <= set(credentials)

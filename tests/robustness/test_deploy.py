@@ -14,7 +14,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.stack import ROOT
+from harness.stack import ROOT
 
 DEPLOY = ROOT / "deploy"
 COMPOSE = DEPLOY / "docker-compose.yml"

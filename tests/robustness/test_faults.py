@@ -18,13 +18,10 @@ SQL_RETRY_SECONDS) rides the restart out: the test checks that nothing is lost.
 
 from __future__ import annotations
 
-import glob
-import subprocess
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import List
 
 import pytest
@@ -32,19 +29,16 @@ import requests
 
 from actions.choice import Choice, reply
 from channels.guard import Guard
-from knowledge import knowledge_base
-from tests.cluster import (
+from harness import services
+from harness.cluster import (
     fresh_database,
     postgres_endpoints,
-    postgres_up,
     query,
-    redis_up,
     start_cluster,
 )
+from harness.stack import free_port, start_stack
+from knowledge import knowledge_base
 from tests.robustness.conftest import SERVER_ENV
-from tests.stack import free_port, start_stack
-
-pytestmark = pytest.mark.skipif(not (postgres_up() and redis_up()), reason="needs PostgreSQL and Redis on 127.0.0.1")
 
 UNAVAILABLE = Guard(clinic=None).unavailable_text
 RATE_LIMITED = Guard(clinic=None).rate_limited_text
@@ -197,29 +191,8 @@ def test_redis_down_gets_a_polite_answer(tmp_path, model):
 # --- PostgreSQL restarted mid-traffic -------------------------------------------------------
 
 
-def pg_ctl(action: str) -> subprocess.CompletedProcess:
-    version = sorted(Path(p).name for p in glob.glob("/etc/postgresql/*"))[-1]
-    return subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def ensure_postgres_running(timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not postgres_up():
-        if time.monotonic() > deadline:
-            raise RuntimeError("PostgreSQL did not come back")
-        pg_ctl("start")
-        time.sleep(1)
-
-
 @pytest.mark.pg_restart
 def test_postgres_restart_mid_traffic(tmp_path, model):
-    if not glob.glob("/etc/postgresql/*") or subprocess.run(["which", "pg_ctlcluster"], capture_output=True).returncode:
-        pytest.skip("no local PostgreSQL cluster to restart")
     sender = f"pg-{uuid.uuid4().hex[:8]}"
     with (
         fresh_database("rasa_pgrestart") as db,
@@ -251,10 +224,8 @@ def test_postgres_restart_mid_traffic(tmp_path, model):
         worker.start()
         try:
             time.sleep(0.5)
-            restarted = pg_ctl("restart")
-            assert restarted.returncode == 0, restarted.stderr
+            services.restart_postgres(services.postgres())  # waits until it accepts connections again
         finally:
-            ensure_postgres_running()
             time.sleep(1)
             stop.set()
             worker.join(timeout=120)

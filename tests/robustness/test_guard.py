@@ -16,7 +16,7 @@ from channels.guard import (
     message_problem,
     sender_problem,
 )
-from tests.cluster import REDIS, redis_up
+from harness import services
 
 CLINIC = {"name": "テストクリニック", "phone": "03-0000-0000", "emergency_phone": "03-9999-9999"}
 
@@ -58,9 +58,8 @@ def test_memory_buckets_forget_the_least_recent_senders():
     assert run(scenario()) == (2, True)
 
 
-@pytest.mark.skipif(not redis_up(), reason="no Redis at 127.0.0.1:6379")
 def test_redis_buckets_are_shared_between_servers():
-    url = f"redis://{REDIS['host']}:{REDIS['port']}/0"
+    url = services.redis().url(0)
     key = f"test-{secrets.token_hex(4)}"
 
     async def scenario():

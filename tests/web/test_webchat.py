@@ -3,7 +3,7 @@
 Debian's chromium (apt package `chromium`, Japanese glyphs from `fonts-noto-cjk`) is driven by
 Python playwright with `executable_path`; no browser is downloaded. The page is built with
 `npm run build` (after `npm ci` when web/node_modules is missing), served by web/server.py on a
-free port, and talks socket.io to `rasa run` started by tests/stack.py with `--cors <page origin>`,
+free port, and talks socket.io to `rasa run` started by harness/stack.py with `--cors <page origin>`,
 as scripts/run.sh does. Screenshots go to results/screenshots/.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from socketio import AsyncServer
 
 from knowledge import knowledge_base
-from tests.stack import MODEL, ROOT, Stack, free_port, start_stack, wait_for
+from harness.stack import MODEL, ROOT, Stack, free_port, start_stack, wait_for
 
 WEB = ROOT / "web"
 DIST = WEB / "dist"

@@ -1,6 +1,6 @@
 """Several Rasa servers sharing PostgreSQL, a Redis lock store and one action server, behind the
 round-robin proxy of bench/proxy.py: the production shape on loopback, for the fault tests and
-the load harness (bench/load.py). Builds on tests/stack.py.
+the load harness (bench/load.py). Builds on harness/stack.py; PostgreSQL and Redis from harness/services.py.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-from tests.stack import (
+from harness import services
+from harness.stack import (
     BIN,
     MODEL,
     Stack,
@@ -24,49 +25,28 @@ from tests.stack import (
     write_config,
 )
 
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "maintenance_db": "postgres"}
-REDIS = {"host": "127.0.0.1", "port": 6379}
-
-
-def postgres_up() -> bool:
-    try:
-        _pg_connect(PG["maintenance_db"], connect_timeout=2).close()
-        return True
-    except Exception:
-        return False
-
-
-def redis_up() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis(socket_timeout=2, **REDIS).ping())
-    except Exception:
-        return False
-
 
 def _pg_connect(db: str, connect_timeout: int = 5):
     import psycopg2
 
-    conn = psycopg2.connect(
-        host=PG["host"],
-        port=PG["port"],
-        user=PG["user"],
-        dbname=db,
-        connect_timeout=connect_timeout,
-    )
+    pg = services.postgres()
+    conn = psycopg2.connect(host=pg.host, port=pg.port, user=pg.user, dbname=db, connect_timeout=connect_timeout)
     conn.autocommit = True
     return conn
 
 
+MAINTENANCE_DB = "postgres"
+
+
 @contextlib.contextmanager
-def fresh_database(prefix: str = "rasa_test") -> Iterator[str]:
-    """A new, empty PostgreSQL database (created through the maintenance DB), dropped afterwards."""
+def fresh_database(prefix: str = "rasa_test", template: Optional[str] = None) -> Iterator[str]:
+    """A new PostgreSQL database (created through the maintenance DB; empty, or a copy of `template`),
+    dropped afterwards."""
     name = f"{prefix}_{secrets.token_hex(4)}"
-    conn = _pg_connect(PG["maintenance_db"])
+    conn = _pg_connect(MAINTENANCE_DB)
     try:
         with conn.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{name}"')
+            cur.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         yield name
     finally:
         try:
@@ -74,7 +54,7 @@ def fresh_database(prefix: str = "rasa_test") -> Iterator[str]:
         except Exception:
             pass
         # A new connection: the first one may have died in a PostgreSQL restart.
-        drop = _pg_connect(PG["maintenance_db"])
+        drop = _pg_connect(MAINTENANCE_DB)
         try:
             with drop.cursor() as cur:
                 cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -106,21 +86,23 @@ def postgres_endpoints(
     """Tracker store in `db` (by default stores/sql.py; "SQL" for Rasa's own); with
     `lock_prefix`, the Redis lock store (stores/redis_lock.py by default, "redis" for Rasa's
     own), its keys under that prefix."""
+    pg = services.postgres()
     endpoints: Dict = {
         "tracker_store": {
             "type": store,
             "dialect": "postgresql",
-            "url": PG["host"],
-            "port": PG["port"],
+            "url": pg.host,
+            "port": pg.port,
             "db": db,
-            "username": PG["user"],
+            "username": pg.user,
         }
     }
     if lock_prefix:
+        redis = services.redis()
         endpoints["lock_store"] = {
             "type": lock,
-            "url": REDIS["host"],
-            "port": REDIS["port"],
+            "url": redis.host,
+            "port": redis.port,
             "db": 1,
             "key_prefix": lock_prefix,
         }
