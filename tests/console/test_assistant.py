@@ -58,7 +58,9 @@ def test_list_and_flags(driven, console):
     engine, _ = console
     rows = rows_for(engine, driven)
     with engine.connect() as conn:  # what the index saw, should this ever fail again
-        counts = [conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() for t in (db.events, db.conversations)]
+        counts = [
+            conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() for t in (db.events, db.conversations)
+        ]
     assert set(rows) == set(driven.senders), (counts, driven.database.url)
     assert [r.sender for r in sorted(rows.values(), key=lambda r: -r.last)][0] == driven.senders["web"]  # newest first
     for name, row in rows.items():
