@@ -151,3 +151,12 @@ def tracker_events(db: Path, sender_id: str) -> List[Dict[str, Any]]:
 
 def user_texts(db: Path, sender_id: str) -> List[Optional[str]]:
     return [e.get("text") for e in tracker_events(db, sender_id) if e["type"] == "user"]
+
+
+def stored_user_texts(db: Path, sender_id: str, count: int = 1, timeout: float = 30) -> List[Optional[str]]:
+    """The user texts once `count` are stored: Slack's events are handled in the background, and Rasa
+    saves the tracker after the answer has been posted."""
+    deadline = time.monotonic() + timeout
+    while len(user_texts(db, sender_id)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return user_texts(db, sender_id)

@@ -17,7 +17,15 @@ from actions.choice import Choice, reply
 from channels.credentials import active_credentials
 from harness.stack import MODEL, ROOT, Stack, start_stack
 from knowledge import knowledge_base
-from tests.channels.standins import StandIn, serve, slack_responder, slack_signature, tracker_events, user_texts
+from tests.channels.standins import (
+    StandIn,
+    serve,
+    slack_responder,
+    slack_signature,
+    stored_user_texts,
+    tracker_events,
+    user_texts,
+)
 
 SIGNING_SECRET = "slack-test-signing-secret"
 BOT_TOKEN = "xoxb-test-bot-token"
@@ -163,7 +171,7 @@ def test_direct_message_answered_via_chat_post_message(slack):
     posts = slack.wait_posts(channel)
     assert_answer(posts)
     assert posts[0]["body"]["text"].strip() == expected_answer().split("\n\n")[0].strip()
-    assert user_texts(slack.db, user) == [SAFETY_QUESTION]
+    assert stored_user_texts(slack.db, user) == [SAFETY_QUESTION]
     user_event = [e for e in tracker_events(slack.db, user) if e["type"] == "user"][0]
     assert user_event["input_channel"] == "slack"
     assert user_event["parse_data"]["intent"]["name"] == "ask_safety"
@@ -231,7 +239,7 @@ def test_mention_answered_in_its_channel_once_and_other_channel_chatter_ignored(
     assert_answer(posts)
     time.sleep(3)
     assert len(slack.posts(STAFF_CHANNEL)) == len(posts)
-    assert user_texts(slack.db, user) == [SAFETY_QUESTION]  # the mention is stripped
+    assert stored_user_texts(slack.db, user) == [SAFETY_QUESTION]  # the mention is stripped
 
     other = event_body(SAFETY_QUESTION, channel=new_id("C"), channel_type="channel")
     assert slack.send(other).status_code == 200
@@ -259,7 +267,7 @@ def test_button_click_sends_its_value(slack):
     raw = urlencode({"payload": json.dumps(interaction, ensure_ascii=False)}).encode()
     assert slack.post(raw, content_type="application/x-www-form-urlencoded").status_code == 200
     assert_answer(slack.wait_posts(channel))
-    assert user_texts(slack.db, user) == ["/ask_safety"]
+    assert stored_user_texts(slack.db, user) == ["/ask_safety"]
 
 
 def test_malformed_json_with_valid_signature_is_400(slack):
