@@ -19,6 +19,7 @@ from harness.stack import (
     Stack,
     _spawn,
     free_port,
+    rasa_run,
     server_env,
     stop,
     wait_for,
@@ -161,26 +162,7 @@ def start_cluster(
             port = free_port()
             logs.append(workdir / f"rasa{i}.log")
             urls.append(f"http://127.0.0.1:{port}")
-            procs.append(
-                _spawn(
-                    [
-                        str(BIN / "rasa"),
-                        "run",
-                        "--model",
-                        str(model),
-                        "--port",
-                        str(port),
-                        "--interface",
-                        "127.0.0.1",
-                        "--endpoints",
-                        str(workdir / "endpoints.yml"),
-                        "--credentials",
-                        str(workdir / "credentials.yml"),
-                    ],
-                    logs[-1],
-                    full_env,
-                )
-            )
+            procs.append(_spawn(rasa_run(model, port, workdir), logs[-1], full_env))
         for url, proc, log in zip(urls, procs, logs):
             wait_for(f"{url}/", proc, log, timeout=300)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import glob
 import os
 import shutil
@@ -22,7 +23,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import List, Optional
+
+from harness.stack import free_port
 
 
 @dataclass(frozen=True)
@@ -45,38 +48,27 @@ class Redis:
         return f"redis://{self.host}:{self.port}/{db}"
 
 
-_cache: Dict[str, object] = {}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _answers(host: str, port: int) -> bool:
     with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=2):
         return True
     return False
 
 
+@functools.lru_cache(maxsize=None)
 def postgres() -> Postgres:
     """The PostgreSQL the tests use (configured, or a private one started now), once per process."""
-    if "postgres" not in _cache:
-        host = os.environ.get("TEST_POSTGRES_HOST", "127.0.0.1")
-        port = int(os.environ.get("TEST_POSTGRES_PORT", "5432"))
-        user = os.environ.get("TEST_POSTGRES_USER", "postgres")
-        _cache["postgres"] = Postgres(host, port, user) if _answers(host, port) else _private_postgres()
-    return _cache["postgres"]  # type: ignore[return-value]
+    host = os.environ.get("TEST_POSTGRES_HOST", "127.0.0.1")
+    port = int(os.environ.get("TEST_POSTGRES_PORT", "5432"))
+    user = os.environ.get("TEST_POSTGRES_USER", "postgres")
+    return Postgres(host, port, user) if _answers(host, port) else _private_postgres()
 
 
+@functools.lru_cache(maxsize=None)
 def redis() -> Redis:
     """The Redis the tests use (configured, or a private one started now), once per process."""
-    if "redis" not in _cache:
-        host = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
-        port = int(os.environ.get("TEST_REDIS_PORT", "6379"))
-        _cache["redis"] = Redis(host, port) if _answers(host, port) else _private_redis()
-    return _cache["redis"]  # type: ignore[return-value]
+    host = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
+    port = int(os.environ.get("TEST_REDIS_PORT", "6379"))
+    return Redis(host, port) if _answers(host, port) else _private_redis()
 
 
 def _postgres_bin(name: str) -> str:

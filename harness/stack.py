@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, Optional
+from typing import Dict, Iterator, List, Optional
 
 import requests
 import yaml
@@ -104,6 +104,25 @@ def stop(procs) -> None:
             proc.wait(timeout=10)
 
 
+def rasa_run(model: Path, port: int, workdir: Path, *extra_args: str) -> List[str]:
+    """`rasa run` on loopback with the endpoints.yml and credentials.yml of `workdir`."""
+    return [
+        str(BIN / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--endpoints",
+        str(workdir / "endpoints.yml"),
+        "--credentials",
+        str(workdir / "credentials.yml"),
+        *extra_args,
+    ]
+
+
 def _spawn(args, log: Path, env: Dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
@@ -138,27 +157,7 @@ def start_stack(
             )
             wait_for(f"{actions_url}/health", procs[-1], log)
         rasa_log = workdir / "rasa.log"
-        procs.append(
-            _spawn(
-                [
-                    str(BIN / "rasa"),
-                    "run",
-                    "--model",
-                    str(model),
-                    "--port",
-                    str(rasa_port),
-                    "--interface",
-                    "127.0.0.1",
-                    "--endpoints",
-                    str(workdir / "endpoints.yml"),
-                    "--credentials",
-                    str(workdir / "credentials.yml"),
-                    *extra_args,
-                ],
-                rasa_log,
-                full_env,
-            )
-        )
+        procs.append(_spawn(rasa_run(model, rasa_port, workdir, *extra_args), rasa_log, full_env))
         url = f"http://127.0.0.1:{rasa_port}"
         wait_for(f"{url}/", procs[-1], rasa_log)
         yield Stack(url, actions_url, workdir, endpoints, rasa_log)

@@ -1074,12 +1074,13 @@ CODE_MIXED = [
 ]
 _CODE_MIXED = [(re.compile(r"(?<![a-z])(" + english + r")(?![a-z])"), japanese) for english, japanese in CODE_MIXED]
 _HAS_KANA = re.compile(r"[\u3040-\u30ff]")
+_LATIN_LETTER = re.compile(r"[a-z]")
 _LATIN_PHRASE = re.compile(r"[a-z']+(?: [a-z']+){2,}")  # three Latin words in a row: a sentence, not a loanword
 
 
 def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_ASCII_LOWER)
-    if _HAS_KANA.search(text):
+    if _HAS_KANA.search(text) and _LATIN_LETTER.search(text):
         for english, japanese in _CODE_MIXED:
             text = english.sub(japanese, text)
     text = re.sub(r"\s+", "", text)  # line breaks too: "胸が\n痛い" must still match
