@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev services lint validate train web browser run shell console staff-user export-corrections purge test test-stories bench heldout tune load clean
+.PHONY: help install install-dev services deploy-tools lint validate train web browser run shell console staff-user export-corrections purge test test-stories bench heldout tune load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,10 @@ services: ## Debian's postgresql + redis-server, for the tests' private instance
 	@test -x "$$(command -v redis-server)" && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql redis-server)
 
+deploy-tools: ## Debian's docker-compose, nginx and openssl: the tests validate deploy/ with them (no Docker engine needed)
+	@command -v docker-compose >/dev/null && test -x "$$(command -v nginx || echo /usr/sbin/nginx)" && command -v openssl >/dev/null || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y docker-compose nginx-light openssl)
+
 run: install train web ## start the assistant: action server, Rasa (REST + socket.io), web page
 	bash scripts/run.sh
 
@@ -83,9 +87,9 @@ purge: install ## delete conversations older than CONSOLE_RETENTION_DAYS days (o
 lint: install-dev ## ruff (lint + format check) and mypy on the application packages (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions channels console japanese_nlu knowledge stores
+	$(BIN)/mypy actions channels console japanese_nlu knowledge settings stores
 
-test: install-dev services lint validate train web browser ## everything: lint, validate, train, pytest (actions, server, held-out NLU), rasa test
+test: install-dev services deploy-tools lint validate train web browser ## everything: lint, validate, train, pytest (actions, server, held-out NLU), rasa test
 	$(BIN)/pytest
 	$(MAKE) test-stories
 

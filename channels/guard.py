@@ -22,17 +22,18 @@
    hanging action server): the handling is cancelled, the conversation's lock released, and the
    turn is not stored.
 
-Making a Guard also installs channels/speedups.py (a Rasa 3.6 hot-path fix, ~2x messages/s).
+Importing this module installs channels/speedups.py (a Rasa 3.6 hot-path fix, ~2x messages/s):
+the one patch of Rasa's own code, installed in this one place, only on the Rasa version it is for.
 
 Every reply here is written for patients; the clinic's contact details come from clinic.yml and
-the CLINIC_* environment variables (knowledge.load_clinic), as in the answers.
+the CLINIC_* environment variables (settings.clinic), as in the answers. The limits and the
+deadline are settings.GuardSettings.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 import unicodedata
 from collections import OrderedDict
@@ -41,13 +42,14 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from channels import speedups
-from knowledge import load_clinic
+from settings import GuardSettings
+from settings import clinic as clinic_details
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_RATE_LIMIT_MESSAGES = 20
-DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 60.0
-DEFAULT_ANSWER_TIMEOUT_SECONDS = 30.0
+# The one place Rasa's own code is patched; install() checks the Rasa version it was written for.
+speedups.install()
+
 # Longest sender id accepted: the SQL tracker store's sender_id column is VARCHAR(255).
 MAX_SENDER_CHARS = 255
 REDIS_KEY_PREFIX = "rasa:ratelimit:"
@@ -72,18 +74,6 @@ TOO_LARGE_TEXT = (
 )
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-
-
-def env_number(name: str, default: float) -> float:
-    """The number in environment variable `name`; `default` when unset or not a number."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        logger.warning("%s=%r is not a number; using %s", name, raw, default)
-        return default
 
 
 def sender_problem(sender_id: Any) -> Optional[str]:
@@ -213,36 +203,25 @@ class RedisBuckets:
 class Guard:
     """Validation, rate limit and the "temporarily unavailable" answer around Rasa (see above)."""
 
-    def __init__(
-        self,
-        messages: float = DEFAULT_RATE_LIMIT_MESSAGES,
-        window_seconds: float = DEFAULT_RATE_LIMIT_WINDOW_SECONDS,
-        redis_url: Optional[str] = None,
-        clinic: Optional[Dict[str, str]] = None,
-        answer_timeout: float = DEFAULT_ANSWER_TIMEOUT_SECONDS,
-    ) -> None:
-        speedups.install()  # every patient channel has a guard: Rasa's hot path, fixed once
-        self.answer_timeout = answer_timeout
+    def __init__(self, settings: Optional[GuardSettings] = None, clinic: Optional[Dict[str, str]] = None) -> None:
+        self.settings = settings = settings or GuardSettings()
+        self.answer_timeout = settings.answer_timeout_seconds
         self.buckets: Any = None
-        if messages > 0 and window_seconds > 0:
+        messages, window_seconds = settings.rate_limit_messages, settings.rate_limit_window_seconds
+        if messages > 0:
             rate = messages / window_seconds
+            redis_url = settings.rate_limit_redis_url
             self.buckets = (
                 RedisBuckets(redis_url, messages, rate, window_seconds) if redis_url else MemoryBuckets(messages, rate)
             )
-        clinic = clinic if clinic is not None else load_clinic()
+        clinic = clinic if clinic is not None else clinic_details()
         self.rate_limited_text = RATE_LIMITED_TEXT.format_map(clinic)
         self.unavailable_text = UNAVAILABLE_TEXT.format_map(clinic)
 
     @classmethod
     def from_env(cls) -> "Guard":
-        """RATE_LIMIT_MESSAGES (0 turns the limit off), RATE_LIMIT_WINDOW_SECONDS,
-        RATE_LIMIT_REDIS_URL, ANSWER_TIMEOUT_SECONDS."""
-        return cls(
-            messages=env_number("RATE_LIMIT_MESSAGES", DEFAULT_RATE_LIMIT_MESSAGES),
-            window_seconds=env_number("RATE_LIMIT_WINDOW_SECONDS", DEFAULT_RATE_LIMIT_WINDOW_SECONDS),
-            redis_url=os.environ.get("RATE_LIMIT_REDIS_URL") or None,
-            answer_timeout=env_number("ANSWER_TIMEOUT_SECONDS", DEFAULT_ANSWER_TIMEOUT_SECONDS),
-        )
+        """With settings.GuardSettings from the environment (a bad value stops the start)."""
+        return cls(GuardSettings.from_env())
 
     async def allow(self, sender_id: str) -> bool:
         return self.buckets is None or await self.buckets.take(sender_id)

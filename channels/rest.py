@@ -41,14 +41,11 @@ from channels.guard import (
     NOT_TEXT_TEXT,
     TOO_LARGE_TEXT,
     Guard,
-    env_number,
     message_problem,
     sender_problem,
 )
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_MAX_BODY_BYTES = 64 * 1024
 
 
 def polite_error(status: int, error: str, detail: str, text: str) -> HTTPResponse:
@@ -81,9 +78,7 @@ class RestInput(RasaRestInput):
 
     def __init__(self, guard: Optional[Guard] = None, max_body: Optional[int] = None) -> None:
         self.guard = guard or Guard.from_env()
-        self.max_body = (
-            max_body if max_body is not None else int(env_number("REST_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES))
-        )
+        self.max_body = max_body if max_body is not None else self.guard.settings.rest_max_body_bytes
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         on_new_message = self.guard.wrap(on_new_message)

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -50,14 +49,13 @@ from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.dedup import DEFAULT_TTL_SECONDS, EventDeduplicator
+from settings import SlackSettings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SLACK_API_URL = AsyncWebClient.BASE_URL  # https://slack.com/api/
-
 
 def slack_api_url() -> str:
-    return os.environ.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    return SlackSettings.from_env().api_url
 
 
 class SlackBot(RasaSlackBot):

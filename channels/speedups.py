@@ -1,16 +1,21 @@
-"""One fix to Rasa 3.6's hot path, installed by the patient guard (channels/guard.py).
+"""One fix to Rasa 3.6's hot path: the project's only patch of Rasa's own code.
 
 Rasa checks every action server response against a JSON schema with `jsonschema.validate(result,
 schema)`, which first validates the (constant) schema itself against the JSON-schema metaschema:
 ~55 ms of CPU per custom action with jsonschema 4.17, more than half of what a whole message
 costs (profiled: 101 ms -> 47 ms median per message with this fix, PostgreSQL tracker store).
-`install()` replaces `RemoteAction._validate_action_result` with the same validation against a
-validator built once: same schema, same `ValidationError` (jsonschema's best match, with Rasa's
-hint appended), same result. Installed only on the Rasa version it was written for.
+Installed by channels/guard.py when Rasa loads a patient channel. `install()` replaces
+`RemoteAction._validate_action_result` with the same validation against a validator built once:
+same schema, same `ValidationError` (jsonschema's best match, with Rasa's hint appended), same
+result. Installed only on the Rasa version it was written for, and only while the function it
+replaces is the one it was written against (its source's SHA-256): a Rasa upgrade that changes it
+leaves Rasa's own code in place (and tests/robustness/test_speedups.py fails, to be looked at).
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import logging
 from typing import Any, Dict, Text
 
@@ -20,7 +25,9 @@ from rasa.shared.constants import DOCS_BASE_URL
 
 logger = logging.getLogger(__name__)
 
-FOR_RASA = "3.6."
+FOR_RASA = "3.6.21"
+REPLACED_SOURCE_SHA256 = "f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42"
+RASA_FUNCTION = RemoteAction._validate_action_result  # Rasa's own, kept before any install()
 _validators: Dict[Any, Any] = {}
 
 
@@ -49,12 +56,16 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
     raise error
 
 
+def replaced_source_sha256() -> str:
+    return hashlib.sha256(inspect.getsource(RASA_FUNCTION).encode()).hexdigest()
+
+
 def install() -> bool:
     """Installs the fix (idempotent); False when this Rasa version is not the one it is for."""
     if RemoteAction._validate_action_result is _validate_action_result:
         return True
-    if not rasa.__version__.startswith(FOR_RASA):
-        logger.info("speedups not installed: written for Rasa %s*, this is %s", FOR_RASA, rasa.__version__)
+    if rasa.__version__ != FOR_RASA or replaced_source_sha256() != REPLACED_SOURCE_SHA256:
+        logger.warning("speedups not installed: written for Rasa %s, this is %s", FOR_RASA, rasa.__version__)
         return False
     RemoteAction._validate_action_result = _validate_action_result
     return True

@@ -5,24 +5,22 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
-import os
 import sys
 from pathlib import Path
 
 from console import auth, db, index, queries, retention
-from console.settings import ConfigError, Settings
+from settings import ConsoleSettings, SettingsError
 
 
-def _engine(settings: Settings):
+def _engine(settings: ConsoleSettings):
     engine = db.make_engine(settings.database_url)
     db.init_db(engine)
     return engine
 
 
-def _password(name: str) -> str:
-    password = os.environ.get("CONSOLE_PASSWORD")
-    if password:
-        return password
+def _password(name: str, settings: ConsoleSettings) -> str:
+    if settings.password:
+        return settings.password.get_secret_value()
     if not sys.stdin.isatty():
         raise auth.UserError("パスワードは端末で入力するか、環境変数 CONSOLE_PASSWORD で渡してください")
     first = getpass.getpass(f"{name} のパスワード（{auth.MIN_PASSWORD_LENGTH}文字以上）: ")
@@ -31,7 +29,7 @@ def _password(name: str) -> str:
     return first
 
 
-def cmd_serve(args, settings: Settings) -> int:
+def cmd_serve(args, settings: ConsoleSettings) -> int:
     import uvicorn
 
     from console.app import create_app
@@ -44,15 +42,15 @@ def cmd_serve(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_create_user(args, settings: Settings) -> int:
+def cmd_create_user(args, settings: ConsoleSettings) -> int:
     engine = _engine(settings)
     name = auth.validate_username(args.name)
-    result = auth.create_user(engine, name, _password(name), update=args.update)
+    result = auth.create_user(engine, name, _password(name, settings), update=args.update)
     print(f"{'作成しました' if result == 'created' else 'パスワードを変更しました'}: {name}")
     return 0
 
 
-def cmd_delete_user(args, settings: Settings) -> int:
+def cmd_delete_user(args, settings: ConsoleSettings) -> int:
     if not auth.delete_user(_engine(settings), args.name):
         print(f"ユーザー {args.name} はいません", file=sys.stderr)
         return 1
@@ -60,14 +58,14 @@ def cmd_delete_user(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_list_users(args, settings: Settings) -> int:
+def cmd_list_users(args, settings: ConsoleSettings) -> int:
     for row in auth.list_users(_engine(settings)):
         last = queries.format_ts(row.last_login_at, settings.tz) or "-"
         print(f"{row.username}\t作成 {queries.format_ts(row.created_at, settings.tz)}\t最終ログイン {last}")
     return 0
 
 
-def cmd_export_corrections(args, settings: Settings) -> int:
+def cmd_export_corrections(args, settings: ConsoleSettings) -> int:
     out = Path(args.out)
     engine = _engine(settings)
     with engine.connect() as conn:
@@ -79,7 +77,7 @@ def cmd_export_corrections(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_purge(args, settings: Settings) -> int:
+def cmd_purge(args, settings: ConsoleSettings) -> int:
     days = args.older_than_days or settings.retention_days
     if not days:
         print("--older-than-days N か環境変数 CONSOLE_RETENTION_DAYS を指定してください", file=sys.stderr)
@@ -126,11 +124,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.command != "serve":
-        logging.getLogger("console.settings").setLevel(logging.ERROR)
+        logging.getLogger("settings").setLevel(logging.ERROR)
     try:
-        settings = Settings.from_env()
+        settings = ConsoleSettings.from_env()
         return args.func(args, settings)
-    except (ConfigError, auth.UserError) as error:
+    except (SettingsError, auth.UserError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

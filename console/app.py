@@ -19,7 +19,7 @@ from console import db
 from console.deps import SAFE_METHODS, LoginRequired, make_templates
 from console.middleware import SecurityHeaders
 from console.routes import api, auth, conversations, corrections, dashboard
-from console.settings import Settings
+from settings import ConsoleSettings
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -48,8 +48,8 @@ async def http_error(request: Request, exc: HTTPException):
     return PlainTextResponse(text, status_code=exc.status_code)
 
 
-def create_app(settings: Optional[Settings] = None) -> FastAPI:
-    settings = settings or Settings.from_env()
+def create_app(settings: Optional[ConsoleSettings] = None) -> FastAPI:
+    settings = settings or ConsoleSettings.from_env()
     engine = db.make_engine(settings.database_url)
     db.init_db(engine)
 

@@ -24,7 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy.engine import Engine
 
 from console import db
-from console.settings import Settings
+from settings import ConsoleSettings
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -120,21 +120,21 @@ def authenticate(engine: Engine, name: str, password: str) -> Optional[User]:
 # --------------------------------------------------------------------------- sessions and CSRF
 
 
-def _mac(settings: Settings, message: str) -> str:
+def _mac(settings: ConsoleSettings, message: str) -> str:
     return hmac.new(settings.secret_key.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def csrf_token(settings: Settings, base: str) -> str:
+def csrf_token(settings: ConsoleSettings, base: str) -> str:
     return _mac(settings, "csrf:" + base)
 
 
-def csrf_valid(settings: Settings, base: Optional[str], token: Optional[str]) -> bool:
+def csrf_valid(settings: ConsoleSettings, base: Optional[str], token: Optional[str]) -> bool:
     if not base or not token:
         return False
     return hmac.compare_digest(csrf_token(settings, base), token)
 
 
-def new_session(engine: Engine, settings: Settings, user: User) -> str:
+def new_session(engine: Engine, settings: ConsoleSettings, user: User) -> str:
     token = secrets.token_urlsafe(32)
     now = time.time()
     s = db.sessions.c
@@ -151,7 +151,7 @@ def new_session(engine: Engine, settings: Settings, user: User) -> str:
     return token
 
 
-def session_user(engine: Engine, settings: Settings, token: Optional[str]) -> Optional[User]:
+def session_user(engine: Engine, settings: ConsoleSettings, token: Optional[str]) -> Optional[User]:
     if not token or len(token) > 128:
         return None
     s, u = db.sessions.c, db.users.c
@@ -164,7 +164,7 @@ def session_user(engine: Engine, settings: Settings, token: Optional[str]) -> Op
     return User(row.id, row.username) if row else None
 
 
-def end_session(engine: Engine, settings: Settings, token: Optional[str]) -> None:
+def end_session(engine: Engine, settings: ConsoleSettings, token: Optional[str]) -> None:
     if token:
         with engine.begin() as conn:
             conn.execute(sa.delete(db.sessions).where(db.sessions.c.token_hash == _mac(settings, "session:" + token)))
@@ -185,7 +185,7 @@ def locked_for(engine: Engine, name: str, ip: str) -> float:
     return max(0.0, (until or 0.0) - time.time())
 
 
-def record_failure(engine: Engine, settings: Settings, name: str, ip: str) -> float:
+def record_failure(engine: Engine, settings: ConsoleSettings, name: str, ip: str) -> float:
     """Counts a failed login; returns the lockout (seconds) it starts."""
     key, now = _attempt_key(name, ip), time.time()
     a = db.login_attempts.c

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
 
 from console import auth, queries
-from console.settings import Settings
+from settings import ConsoleSettings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -39,7 +39,7 @@ class LoginRequired(Exception):
     """Raised by `current_user` without a valid staff session."""
 
 
-def get_settings(request: Request) -> Settings:
+def get_settings(request: Request) -> ConsoleSettings:
     return request.app.state.settings
 
 
@@ -47,7 +47,7 @@ def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[ConsoleSettings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
@@ -80,11 +80,11 @@ def safe_next(target: Optional[str]) -> str:
     return "/"
 
 
-def set_cookie(response: Response, settings: Settings, name: str, value: str) -> None:
+def set_cookie(response: Response, settings: ConsoleSettings, name: str, value: str) -> None:
     response.set_cookie(name, value, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/")
 
 
-def make_templates(settings: Settings) -> Jinja2Templates:
+def make_templates(settings: ConsoleSettings) -> Jinja2Templates:
     """The page templates, with the filters they use (local times in the console's zone, labels)."""
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env, tz = templates.env, settings.tz

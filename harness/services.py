@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from harness.stack import free_port
+from settings import TestSettings
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,16 @@ def _answers(host: str, port: int) -> bool:
 @functools.lru_cache(maxsize=None)
 def postgres() -> Postgres:
     """The PostgreSQL the tests use (configured, or a private one started now), once per process."""
-    host = os.environ.get("TEST_POSTGRES_HOST", "127.0.0.1")
-    port = int(os.environ.get("TEST_POSTGRES_PORT", "5432"))
-    user = os.environ.get("TEST_POSTGRES_USER", "postgres")
-    return Postgres(host, port, user) if _answers(host, port) else _private_postgres()
+    test = TestSettings.from_env()
+    host, port = test.test_postgres_host, test.test_postgres_port
+    return Postgres(host, port, test.test_postgres_user) if _answers(host, port) else _private_postgres()
 
 
 @functools.lru_cache(maxsize=None)
 def redis() -> Redis:
     """The Redis the tests use (configured, or a private one started now), once per process."""
-    host = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
-    port = int(os.environ.get("TEST_REDIS_PORT", "6379"))
+    test = TestSettings.from_env()
+    host, port = test.test_redis_host, test.test_redis_port
     return Redis(host, port) if _answers(host, port) else _private_redis()
 
 

@@ -10,7 +10,6 @@ overridden by the CLINIC_* environment variables.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,12 +17,12 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
+from settings import ClinicSettings, clinic
+
 ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE_FILE = Path(os.environ.get("KNOWLEDGE_FILE", ROOT / "knowledge" / "answers.yml"))
-CLINIC_FILE = Path(os.environ.get("CLINIC_FILE", ROOT / "clinic.yml"))
+KNOWLEDGE_FILE = ClinicSettings.from_env().knowledge_file
 
 BUTTON_TITLE_MAX = 20
-CLINIC_KEYS = ("name", "phone", "emergency_phone", "booking_url", "hours", "billing_note")
 
 
 @dataclass(frozen=True)
@@ -108,16 +107,6 @@ class KnowledgeBase:
         ]
 
 
-def load_clinic(path: Path = CLINIC_FILE) -> Dict[str, str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    clinic = {key: str(data.get(key, "")) for key in CLINIC_KEYS}
-    for key in CLINIC_KEYS:
-        value = os.environ.get(f"CLINIC_{key.upper()}")
-        if value:
-            clinic[key] = value
-    return clinic
-
-
 def load_knowledge(path: Path = KNOWLEDGE_FILE) -> Dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
@@ -150,4 +139,4 @@ def parse_topics(data: Dict) -> List[Topic]:
 @lru_cache(maxsize=1)
 def knowledge_base() -> KnowledgeBase:
     data = load_knowledge()
-    return KnowledgeBase(parse_topics(data), load_clinic(), data.get("menu") or (), data.get("phrases"))
+    return KnowledgeBase(parse_topics(data), clinic(), data.get("menu") or (), data.get("phrases"))

@@ -17,10 +17,8 @@ export TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UB
 export SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-1048576}
 mkdir -p var
 
-for key in NAME PHONE EMERGENCY_PHONE BOOKING_URL HOURS; do
-  var="CLINIC_${key}"
-  [[ -n "${!var:-}" ]] || echo "warning: ${var} is not set: answers show the placeholder from clinic.yml"
-done
+# Every setting checked before anything starts (settings/__init__.py): a bad value stops here.
+$BIN/python -m settings check
 
 # Only the channels whose environment variables are set (LINE, Slack) go into the active file.
 $BIN/python -m channels.credentials credentials.yml var/credentials.yml
@@ -42,7 +40,7 @@ $BIN/rasa run --model models/current.tar.gz --port "$RASA_PORT" \
   --cors "${WEB_ORIGINS[@]}" &
 pids+=($!)
 
-WEB_PORT="$WEB_PORT" RASA_URL="$RASA_URL" $BIN/python web/server.py &
+WEB_PORT="$WEB_PORT" RASA_URL="$RASA_URL" $BIN/python -m web.server &
 pids+=($!)
 
 if [[ "${ENDPOINTS:-}" == *production* && -z "${CONSOLE_DATABASE_URL:-}" ]]; then

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from typing import Any, Awaitable, Callable, Optional, TypeVar
 
@@ -33,18 +32,16 @@ import sqlalchemy as sa
 import sqlalchemy.exc
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, is_postgresql_url
 
+from settings import StoreSettings
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-DEFAULT_RETRY_SECONDS = 10.0
 CONNECT_TIMEOUT_SECONDS = 5
 
 
 def _retry_seconds() -> float:
-    try:
-        return float(os.environ.get("SQL_RETRY_SECONDS") or DEFAULT_RETRY_SECONDS)
-    except ValueError:
-        return DEFAULT_RETRY_SECONDS
+    return StoreSettings.from_env().sql_retry_seconds
 
 
 class ResilientSQLTrackerStore(SQLTrackerStore):

@@ -19,11 +19,11 @@ from knowledge import (
     BUTTON_TITLE_MAX,
     ROOT,
     KnowledgeBase,
-    load_clinic,
     load_knowledge,
     parse_topics,
 )
 from knowledge.page import PAGE_FILE, headings, passages
+from settings import clinic
 
 # The shared brief's table "Knowledge-base topics": topic id -> (intent, entities).
 BRIEF_TOPICS: Dict[str, Tuple[str, Dict[str, List[str]]]] = {
@@ -139,7 +139,7 @@ MARKDOWN = re.compile(r"\*\*|__|`|\[[^\]]*\]\([^)]*\)|^\s*(#|[-*+] )", re.MULTIL
 
 DATA = load_knowledge()
 TOPICS = parse_topics(DATA)
-KB = KnowledgeBase(TOPICS, load_clinic(), DATA.get("menu") or (), DATA.get("phrases"))
+KB = KnowledgeBase(TOPICS, clinic(), DATA.get("menu") or (), DATA.get("phrases"))
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 
 
@@ -370,7 +370,7 @@ def clinic_kb(monkeypatch) -> KnowledgeBase:
     for key, value in CLINIC_ENV.items():
         monkeypatch.setenv(key, value)
     data = load_knowledge()
-    return KnowledgeBase(parse_topics(data), load_clinic(), data.get("menu") or ())
+    return KnowledgeBase(parse_topics(data), clinic(), data.get("menu") or ())
 
 
 def test_rendering_fills_every_placeholder_with_the_clinic_values(clinic_kb):

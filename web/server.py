@@ -1,21 +1,17 @@
 """Serves the patient chat page (web/dist, built by `npm run build`) with strict security headers.
 
-Environment:
-  WEB_PORT          port to listen on (default 8080)
-  WEB_HOST          address to bind (default 127.0.0.1)
-  RASA_URL          where the page finds Rasa's socket.io channel (default http://localhost:5005);
-                    a path in it (https://example.org/rasa) is kept as the socket.io path prefix
-  RASA_SOCKET_PATH  socket.io path on the Rasa server (default /socket.io, as in credentials.yml)
-  WEB_DIST          folder to serve (default web/dist next to this file)
+    python -m web.server      (from the project root)
+
+Environment (settings.RunSettings): WEB_HOST, WEB_PORT, WEB_DIST, RASA_SOCKET_PATH, and RASA_URL,
+where the page finds Rasa's socket.io channel (default http://localhost:RASA_PORT); a path in it
+(https://example.org/rasa) is kept as the socket.io path prefix.
 
 The page reads /config.json (written here from RASA_URL) to learn where Rasa is. The Rasa server
 must allow the page's origin: `rasa run --cors http://localhost:8080 http://127.0.0.1:8080`.
-Python standard library only.
 """
 from __future__ import annotations
 
 import json
-import os
 import sys
 from functools import partial
 from http import HTTPStatus
@@ -24,8 +20,8 @@ from pathlib import Path
 from typing import Dict, Tuple
 from urllib.parse import urlsplit
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_RASA_URL = "http://localhost:5005"
+from settings import RunSettings
+
 
 
 def rasa_endpoint(rasa_url: str, socket_path: str = "/socket.io") -> Tuple[str, str, str]:
@@ -136,15 +132,13 @@ def make_server(
 
 
 def main() -> int:
-    host = os.environ.get("WEB_HOST", "127.0.0.1")
-    port = int(os.environ.get("WEB_PORT", "8080"))
-    rasa_url = os.environ.get("RASA_URL", DEFAULT_RASA_URL)
-    socket_path = os.environ.get("RASA_SOCKET_PATH", "/socket.io")
-    dist = Path(os.environ.get("WEB_DIST", HERE / "dist"))
     try:
-        server = make_server(host, port, dist, rasa_url, socket_path)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"web/server.py: {error}", file=sys.stderr)
+        run = RunSettings.from_env()
+        host, port = run.web_host, run.web_port
+        rasa_url = run.rasa_url or f"http://localhost:{run.rasa_port}"
+        server = make_server(host, port, run.web_dist, rasa_url, run.rasa_socket_path)
+    except (ValueError, FileNotFoundError) as error:  # SettingsError is a ValueError
+        print(f"web.server: {error}", file=sys.stderr)
         return 2
     print(f"Chat page: http://{'localhost' if host == '127.0.0.1' else host}:{port}/ (Rasa: {rasa_url})",
           flush=True)

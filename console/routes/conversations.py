@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from console import index, queries
 from console.deps import CurrentUser, EngineDep, RenderDep, SettingsDep, csrf_protected
-from console.settings import Settings
+from settings import ConsoleSettings
 
 router = APIRouter(dependencies=[Depends(csrf_protected)])
 
@@ -27,7 +27,7 @@ def sender_for(engine: Engine, key: str) -> str:
 
 
 def list_context(
-    request: Request, settings: Settings, engine: Engine
+    request: Request, settings: ConsoleSettings, engine: Engine
 ) -> Tuple[queries.Filters, int, List[queries.ConversationRow], int, Dict]:
     """(filters, page, rows, total, filter choices) for the list's query string."""
     filters = queries.Filters.from_params(request.query_params)

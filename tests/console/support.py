@@ -27,8 +27,8 @@ from starlette.testclient import TestClient
 
 from console import auth, db
 from console.app import create_app
-from console.settings import ROOT, Settings
 from harness import cluster, services
+from settings import ROOT, ConsoleSettings
 
 SECRET = "test-secret-" + "x" * 40
 PASSWORD = "correct horse battery"
@@ -159,8 +159,8 @@ def save(store: SQLTrackerStore, conversations: List[Conversation]) -> None:
         asyncio.run(store.save(tracker))
 
 
-def make_settings(url: str, **overrides) -> Settings:
-    return Settings.from_env({"CONSOLE_DATABASE_URL": url, "CONSOLE_SECRET_KEY": SECRET}, **overrides)
+def make_settings(url: str, **overrides) -> ConsoleSettings:
+    return ConsoleSettings.from_env({"CONSOLE_DATABASE_URL": url, "CONSOLE_SECRET_KEY": SECRET}, **overrides)
 
 
 def add_user(url: str, name: str = "nurse", password: str = PASSWORD) -> None:
@@ -186,7 +186,7 @@ def login(client: TestClient, name: str = "nurse", password: str = PASSWORD):
     )
 
 
-def logged_in_client(settings: Settings) -> TestClient:
+def logged_in_client(settings: ConsoleSettings) -> TestClient:
     add_user(settings.database_url)
     client = TestClient(create_app(settings))
     response = login(client)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from starlette.testclient import TestClient
 
 from console import auth, db
 from console.app import create_app
-from console.settings import ConfigError, Settings
+from settings import ConsoleSettings, SettingsError
 from tests.console.seed import seed
 from tests.console.support import (
     PASSWORD,
@@ -120,7 +119,7 @@ def test_cookie_flags(settings):
     assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
     assert "secure" not in cookie.replace("httponly", "")
 
-    secure = replace(settings, secure_cookies=True)
+    secure = settings.copy(update=dict(secure_cookies=True))
     client = TestClient(create_app(secure), base_url="https://testserver")
     response = login(client)
     cookie = [c for c in response.headers.get_list("set-cookie") if c.startswith(auth.SESSION_COOKIE + "=")][0].lower()
@@ -186,7 +185,7 @@ def test_login_form_needs_csrf(app):
 
 
 def test_failed_logins_are_slowed_down(settings):
-    settings = replace(settings, login_free_attempts=2, login_base_delay=1.0, login_max_delay=3.0)
+    settings = settings.copy(update=dict(login_free_attempts=2, login_base_delay=1.0, login_max_delay=3.0))
     add_user(settings.database_url)
     add_user(settings.database_url, "doctor")
     app = create_app(settings)
@@ -225,7 +224,7 @@ def test_logout_ends_the_session(settings):
 
 
 def test_sessions_expire_and_new_password_logs_out(settings):
-    short = replace(settings, session_hours=3 / 3600)
+    short = settings.copy(update=dict(session_hours=3 / 3600))
     client = logged_in_client(short)
     assert client.get("/", follow_redirects=False).status_code == 200
     time.sleep(3.1)
@@ -247,7 +246,7 @@ def test_sessions_expire_and_new_password_logs_out(settings):
 
 def test_secret_key_changes_invalidate_sessions(settings):
     client = logged_in_client(settings)
-    other = replace(settings, secret_key="another-secret-" + "y" * 40)
+    other = settings.copy(update=dict(secret_key="another-secret-" + "y" * 40))
     replay = TestClient(create_app(other), cookies=dict(client.cookies))
     assert replay.get("/", follow_redirects=False).status_code == 303
 
@@ -262,19 +261,19 @@ def test_password_hashes_are_argon2(settings):
 
 
 def test_missing_secret_key_is_random_with_a_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="console.settings"):
-        first = Settings.from_env({})
-        second = Settings.from_env({})
+    with caplog.at_level(logging.WARNING, logger="settings"):
+        first = ConsoleSettings.from_env({})
+        second = ConsoleSettings.from_env({})
     assert first.secret_key != second.secret_key and len(first.secret_key) >= 32
     assert "CONSOLE_SECRET_KEY" in caplog.text
-    with pytest.raises(ConfigError):
-        Settings.from_env({"CONSOLE_SECRET_KEY": "short"})
-    with pytest.raises(ConfigError):
-        Settings.from_env({"CONSOLE_SECRET_KEY": "z" * 40, "CONSOLE_LOW_CONFIDENCE": "high"})
+    with pytest.raises(SettingsError):
+        ConsoleSettings.from_env({"CONSOLE_SECRET_KEY": "short"})
+    with pytest.raises(SettingsError):
+        ConsoleSettings.from_env({"CONSOLE_SECRET_KEY": "z" * 40, "CONSOLE_LOW_CONFIDENCE": "high"})
 
 
 def test_settings_from_env():
-    settings = Settings.from_env(
+    settings = ConsoleSettings.from_env(
         {
             "CONSOLE_SECRET_KEY": "z" * 40,
             "CONSOLE_PORT": "9000",
@@ -289,7 +288,7 @@ def test_settings_from_env():
         True,
         180,
     )
-    default = Settings.from_env({"CONSOLE_SECRET_KEY": "z" * 40})
+    default = ConsoleSettings.from_env({"CONSOLE_SECRET_KEY": "z" * 40})
     assert default.port == 8081 and default.low_confidence == 0.6
     assert default.database_url.startswith("sqlite:////") and default.database_url.endswith(
         "/var/rasa.db"

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from channels.guard import NOT_TEXT_TEXT, RATE_LIMITED_TEXT, TOO_LARGE_TEXT
-from channels.rest import DEFAULT_MAX_BODY_BYTES
+from settings import GuardSettings
 from tests.robustness.chat import SocketChat
 from tests.robustness.conftest import SANIC_MAX
 
@@ -95,7 +95,7 @@ def test_lone_surrogate_in_the_text_still_gets_an_answer(guarded):
 
 
 def test_body_over_the_rest_limit_gets_a_polite_413(guarded):
-    text = "副作用" * (DEFAULT_MAX_BODY_BYTES // 3)  # ASCII-escaped by json.dumps: 18 bytes each
+    text = "副作用" * (GuardSettings().rest_max_body_bytes // 3)  # ASCII-escaped by json.dumps: 18 bytes each
     response = post(guarded, json.dumps({"sender": "big", "message": text}).encode())
     assert response.status_code == 413
     assert response.json()["text"] == TOO_LARGE_TEXT
@@ -103,8 +103,8 @@ def test_body_over_the_rest_limit_gets_a_polite_413(guarded):
 
 def test_body_just_under_the_rest_limit_is_answered(guarded):
     body = json.dumps({"sender": "big-ok", "message": "あ"}).encode()
-    body = body[:-2] + b" " * (DEFAULT_MAX_BODY_BYTES - len(body)) + body[-2:]
-    assert len(body) == DEFAULT_MAX_BODY_BYTES
+    body = body[:-2] + b" " * (GuardSettings().rest_max_body_bytes - len(body)) + body[-2:]
+    assert len(body) == GuardSettings().rest_max_body_bytes
     response = post(guarded, body)
     assert response.status_code == 200 and response.json()
 

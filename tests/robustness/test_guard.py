@@ -17,6 +17,7 @@ from channels.guard import (
     sender_problem,
 )
 from harness import services
+from settings import GuardSettings
 
 CLINIC = {"name": "テストクリニック", "phone": "03-0000-0000", "emergency_phone": "03-9999-9999"}
 
@@ -120,7 +121,7 @@ def texts(msg: UserMessage):
 
 
 def test_answers_pass_through_and_silence_becomes_unavailable():
-    guard = Guard(messages=0, clinic=CLINIC)
+    guard = Guard(GuardSettings(rate_limit_messages=0), clinic=CLINIC)
 
     async def answers(msg):
         await msg.output_channel.send_response(msg.sender_id, {"text": "回答です"})
@@ -147,7 +148,7 @@ def test_answers_pass_through_and_silence_becomes_unavailable():
 
 
 def test_hanging_handler_is_cut_off():
-    guard = Guard(messages=0, clinic=CLINIC, answer_timeout=0.2)
+    guard = Guard(GuardSettings(rate_limit_messages=0, answer_timeout_seconds=0.2), clinic=CLINIC)
 
     async def hangs(msg):
         await asyncio.sleep(30)
@@ -158,7 +159,7 @@ def test_hanging_handler_is_cut_off():
 
 
 def test_rate_limited_messages_do_not_reach_rasa():
-    guard = Guard(messages=2, window_seconds=60, clinic=CLINIC)
+    guard = Guard(GuardSettings(rate_limit_messages=2, rate_limit_window_seconds=60), clinic=CLINIC)
     seen = []
 
     async def handler(msg):
@@ -179,7 +180,7 @@ def test_rate_limited_messages_do_not_reach_rasa():
 
 
 def test_messages_without_a_usable_sender_do_not_reach_rasa():
-    guard = Guard(messages=0, clinic=CLINIC)
+    guard = Guard(GuardSettings(rate_limit_messages=0), clinic=CLINIC)
     seen = []
 
     async def handler(msg):

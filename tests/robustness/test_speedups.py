@@ -25,6 +25,18 @@ RESULTS = [
 ]
 
 
+def test_written_for_this_rasa_and_this_function():
+    """A Rasa upgrade that changes the replaced function fails here: compare it with
+    speedups._validate_action_result, then update FOR_RASA and REPLACED_SOURCE_SHA256."""
+    import rasa
+
+    assert rasa.__version__ == speedups.FOR_RASA
+    assert speedups.replaced_source_sha256() == speedups.REPLACED_SOURCE_SHA256
+    import channels.guard  # noqa: F401  (the one place it is installed)
+
+    assert RemoteAction._validate_action_result is speedups._validate_action_result
+
+
 @pytest.fixture(scope="module")
 def action():
     assert speedups.install()

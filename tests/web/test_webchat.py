@@ -88,7 +88,7 @@ def serve_page(workdir: Path, port: int, rasa_url: str) -> Iterator[str]:
     log = workdir / "web.log"
     env = {**os.environ, "WEB_PORT": str(port), "WEB_HOST": "127.0.0.1", "RASA_URL": rasa_url}
     proc = subprocess.Popen(
-        [sys.executable, str(WEB / "server.py")], cwd=ROOT, env=env,
+        [sys.executable, "-m", "web.server"], cwd=ROOT, env=env,
         stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     origin = f"http://127.0.0.1:{port}"
