@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install install-dev services deploy-tools lint validate train web browser run shell console staff-user export-corrections purge test test-stories bench heldout tune load clean
+.PHONY: help install install-dev services deploy-tools lint validate train web browser run shell test-fast console staff-user export-corrections purge test test-stories bench heldout tune load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -92,6 +92,9 @@ lint: install-dev ## ruff (lint + format check) and mypy on the application pack
 test: install-dev services deploy-tools lint validate train web browser ## everything: lint, validate, train, pytest (actions, server, held-out NLU), rasa test
 	$(BIN)/pytest
 	$(MAKE) test-stories
+
+test-fast: install-dev services ## the unit lane only: no training, no browser (pytest -m "not e2e and not browser and not slow")
+	$(BIN)/pytest -m "not e2e and not browser and not slow"
 
 test-stories: install train ## conversation tests: tests/test_stories.yml
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories

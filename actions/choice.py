@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
 from japanese_nlu import MAX_MESSAGE_CHARS, language
-from knowledge import KnowledgeBase, Topic
+from knowledge import KnowledgeBase, Topic, knowledge_base
 
 FALLBACK = "nlu_fallback"
 EMERGENCY = "report_emergency"
-MORE_DETAIL_BUTTON = {"title": "もっと詳しく", "payload": "/ask_more_detail"}
+MORE_DETAIL_BUTTON = {"title": knowledge_base().phrase("more_detail_button"), "payload": "/ask_more_detail"}
 # Conversation intents are answered by their own responses (domain.yml), also when guessed.
 CONVERSATION_RESPONSES = {
     "greet": "utter_greet",

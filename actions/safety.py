@@ -26,7 +26,7 @@ def alert_text(sender_id: str, text: str) -> str:
     """The alert: the patient's message and the link to the conversation in the console
     (CONSOLE_PUBLIC_URL; its path alone when unset). Never the sender id: it may be a LINE user id."""
     link = conversation_url(sender_id, SlackSettings.from_env().console_public_url)
-    return f":rotating_light: 緊急の可能性がある相談がありました\n> {text[:500]}\n会話: {link}"
+    return knowledge_base().phrase("emergency_alert", message=text[:500], link=link)
 
 
 def alert_staff(client: Any, channel: str, text: str) -> None:

@@ -46,6 +46,7 @@ from typing import Dict, List, Optional
 import aiohttp
 import yaml
 
+from bench.common import percentile
 from channels.guard import Guard
 from harness.cluster import (
     fresh_database,
@@ -110,10 +111,7 @@ class Result:
         return self.messages / self.seconds if self.seconds else 0.0
 
     def percentile(self, p: float) -> float:
-        if not self.latencies_ms:
-            return float("nan")
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+        return percentile(self.latencies_ms, p / 100)
 
     def summary(self) -> Dict:
         data = asdict(self)

@@ -25,7 +25,8 @@
 Importing this module installs channels/speedups.py (a Rasa 3.6 hot-path fix, ~2x messages/s):
 the one patch of Rasa's own code, installed in this one place, only on the Rasa version it is for.
 
-Every reply here is written for patients; the clinic's contact details come from clinic.yml and
+Every reply here is written for patients (knowledge/answers.yml `phrases`, checked with every
+other sentence of the chat by tests/test_compliance.py); the clinic's contact details come from clinic.yml and
 the CLINIC_* environment variables (settings.clinic), as in the answers. The limits and the
 deadline are settings.GuardSettings.
 """
@@ -42,6 +43,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from channels import speedups
+from knowledge import knowledge_base
 from settings import GuardSettings
 from settings import clinic as clinic_details
 
@@ -54,24 +56,9 @@ speedups.install()
 MAX_SENDER_CHARS = 255
 REDIS_KEY_PREFIX = "rasa:ratelimit:"
 
-RATE_LIMITED_TEXT = (
-    "申し訳ありません、短い時間にたくさんのメッセージをいただいたため、少しのあいだ受付を控えています。"
-    "1分ほどおいてから、もう一度お送りください。"
-    "お急ぎの場合は{name}へお電話ください（電話: {phone}／緊急連絡先: {emergency_phone}）。"
-    "息が苦しい、胸が痛いなど体調に急な変化があるときは、ためらわずに119番へ電話してください。"
-)
-UNAVAILABLE_TEXT = (
-    "申し訳ありません、ただいまシステムが一時的にご質問にお答えできない状態です。"
-    "少し時間をおいてから、もう一度お試しください。"
-    "お急ぎの場合は{name}へお電話ください（電話: {phone}／緊急連絡先: {emergency_phone}）。"
-    "息が苦しい、胸が痛いなど体調に急な変化があるときは、ためらわずに119番へ電話してください。"
-)
-NOT_TEXT_TEXT = (
-    "申し訳ありません、メッセージを読み取れませんでした。ご質問を文章（テキスト）で、もう一度お送りください。"
-)
-TOO_LARGE_TEXT = (
-    "申し訳ありません、メッセージが長すぎるため受け付けられませんでした。いくつかに分けて、短めにお送りください。"
-)
+# What the channels say themselves: knowledge/answers.yml `phrases`, like every sentence of the chat.
+NOT_TEXT_TEXT = knowledge_base().phrase("not_text")
+TOO_LARGE_TEXT = knowledge_base().phrase("too_large")
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -215,8 +202,8 @@ class Guard:
                 RedisBuckets(redis_url, messages, rate, window_seconds) if redis_url else MemoryBuckets(messages, rate)
             )
         clinic = clinic if clinic is not None else clinic_details()
-        self.rate_limited_text = RATE_LIMITED_TEXT.format_map(clinic)
-        self.unavailable_text = UNAVAILABLE_TEXT.format_map(clinic)
+        self.rate_limited_text = knowledge_base().phrase("rate_limited", clinic)
+        self.unavailable_text = knowledge_base().phrase("unavailable", clinic)
 
     @classmethod
     def from_env(cls) -> "Guard":

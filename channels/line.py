@@ -64,6 +64,7 @@ from sanic.response import HTTPResponse
 from channels.dedup import DEFAULT_TTL_SECONDS, EventDeduplicator
 from channels.guard import Guard
 from channels.line_messages import TEXT_ONLY_NOTICE, build_reply
+from knowledge import knowledge_base
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ class LineInput(InputChannel):
 
     # --- feedback ------------------------------------------------------------------------------
 
-    FEEDBACK = (("👍 役に立った", "good"), ("👎 役に立たなかった", "bad"))
+    FEEDBACK = ((knowledge_base().phrase("feedback_good"), "good"), (knowledge_base().phrase("feedback_bad"), "bad"))
 
     def feedback_quick_replies(self, messages: List[Dict[Text, Any]]) -> List[QuickReplyButton]:
         """👍/👎 after the bot's own buttons on an answer that offers topics (knowledge-base

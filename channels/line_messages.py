@@ -30,6 +30,8 @@ from linebot.models import (
     TextSendMessage,
 )
 
+from knowledge import knowledge_base
+
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGES = 5
@@ -41,14 +43,9 @@ MAX_DISPLAY_TEXT = 300
 ELLIPSIS = "…"
 
 # Answer to stickers, images, audio, video, files and locations: the assistant reads text only.
-TEXT_ONLY_NOTICE = (
-    "メッセージをお送りいただきありがとうございます。"
-    "申し訳ありませんが、このチャットでは文字（テキスト）のメッセージにのみお答えしています。"
-    "スタンプ・画像・音声・動画・ファイル・位置情報の内容は読み取れませんので、"
-    "お手数ですが、ご質問を文章で入力してください。"
-)
+TEXT_ONLY_NOTICE = knowledge_base().phrase("text_only")
 # Text of the message that carries quick replies when the bot sent buttons without any text.
-CHOOSE_BELOW = "下のボタンからお選びください。"
+CHOOSE_BELOW = knowledge_base().phrase("choose_below")
 
 _ZWJ = "\u200d"
 _PARAGRAPH = ("\n\n",)

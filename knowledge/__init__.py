@@ -88,14 +88,14 @@ class KnowledgeBase:
     def for_intent(self, intent: str) -> List[Topic]:
         return [t for t in self.topics.values() if t.intent == intent]
 
-    def render(self, text: str, **values: str) -> str:
-        """`text` with the clinic's details (and any `values`) filled in."""
-        clinic = {f"clinic_{k}" if k == "name" else k: v for k, v in self.clinic.items()}
-        return text.strip().format_map({**clinic, **values})
+    def render(self, text: str, clinic: Optional[Dict[str, str]] = None, **values: str) -> str:
+        """`text` with the clinic's details (this knowledge base's, or `clinic`) and any `values` filled in."""
+        details = {f"clinic_{k}" if k == "name" else k: v for k, v in (clinic or self.clinic).items()}
+        return text.strip().format_map({**details, **values})
 
-    def phrase(self, name: str, **values: Any) -> str:
+    def phrase(self, name: str, clinic: Optional[Dict[str, str]] = None, **values: Any) -> str:
         """One of the chat's own sentences (knowledge/answers.yml `phrases`), filled in."""
-        return self.render(self.phrases[name], **{k: str(v) for k, v in values.items()})
+        return self.render(self.phrases[name], clinic, **{k: str(v) for k, v in values.items()})
 
     def source_line(self, topic: Topic) -> str:
         """「出典」 line naming the page sections of an answer; empty for answers not from the page."""

@@ -52,3 +52,37 @@ def stack(tmp_path_factory):
         pytest.fail(f"{MODEL} missing: run `make train` (make test does)")
     with start_stack(tmp_path_factory.mktemp("stack")) as running:
         yield running
+
+
+# --- lanes -------------------------------------------------------------------------------------
+# Every test gets its lane from what it uses, so a new test cannot forget its marker:
+#   e2e       needs the trained model (models/current.tar.gz): the servers, or the model in-process
+#   browser   drives Chromium (Playwright)
+#   postgres  talks to PostgreSQL (configured, or a private instance from harness/services.py)
+#   slow      over ~10 s on its own (listed below, measured with --durations)
+#   unit      everything else
+# `make test-fast` runs `-m "not e2e and not browser and not slow"`: no training, no browser.
+E2E_FIXTURES = {"stack", "guarded", "cluster", "driven", "driven_factory", "line", "slack", "running", "results"}
+BROWSER_FIXTURES = {"browser", "console_url"}
+SLOW = {
+    "tests/test_nlu_heldout.py",
+    "tests/robustness/test_faults.py::test_postgres_restart_mid_traffic",
+    "tests/robustness/test_faults.py::test_redis_down_gets_a_polite_answer",
+    "tests/console/test_cli.py::test_accounts",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        path = item.nodeid.split("::")[0]
+        if fixtures & BROWSER_FIXTURES or path.startswith("tests/web/"):
+            item.add_marker(pytest.mark.browser)
+        if fixtures & E2E_FIXTURES or "report" in fixtures:
+            item.add_marker(pytest.mark.e2e)
+        if "postgresql" in item.nodeid or fixtures & {"cluster", "pg_url", "postgres_url"}:
+            item.add_marker(pytest.mark.postgres)
+        if path in SLOW or any(item.nodeid.startswith(slow + "[") or item.nodeid == slow for slow in SLOW):
+            item.add_marker(pytest.mark.slow)
+        if not any(item.get_closest_marker(lane) for lane in ("e2e", "browser", "slow")):
+            item.add_marker(pytest.mark.unit)

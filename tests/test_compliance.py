@@ -1,8 +1,9 @@
 """Japan's medical advertising guideline (医療広告ガイドライン) for everything the assistant says.
 
 Checked: every response in domain.yml (texts and button titles), every knowledge-base title,
-answer, detail, source, translation and phrase (the chat's own sentences), the clinic details in
-clinic.yml, and the strings the custom actions send themselves. Quoted page passages are filtered
+answer, detail, source, translation and phrase (the chat's own sentences, those the channels say
+themselves included), the clinic details in clinic.yml, every string literal in actions/ and
+channels/, and the Japanese texts of the chat page (web/src). Quoted page passages are filtered
 with the same list (knowledge.page). Texts are compared after NFKC normalisation and case folding, so
 full-width (１００％, Ｎｏ．１) and half-width spellings are caught alike.
 """
@@ -91,9 +92,13 @@ def clinic_texts() -> Iterator[Tuple[str, str]]:
         yield f"clinic {key}", value
 
 
-def action_texts() -> Iterator[Tuple[str, str]]:
-    """String literals in actions/*.py that a patient can see (docstrings are skipped)."""
-    for path in sorted((ROOT / "actions").glob("*.py")):
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def code_texts() -> Iterator[Tuple[str, str]]:
+    """String literals in actions/ and channels/ (docstrings are skipped): what a patient could see
+    if one were sent."""
+    for path in sorted((ROOT / "actions").glob("*.py")) + sorted((ROOT / "channels").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = set()
         for node in ast.walk(tree):
@@ -103,14 +108,33 @@ def action_texts() -> Iterator[Tuple[str, str]]:
                     docstrings.add(id(body[0].value))
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-                yield f"actions/{path.name}:{node.lineno}", node.value
+                yield f"{path.relative_to(ROOT)}:{node.lineno}", node.value
+
+
+def web_texts() -> Iterator[Tuple[str, str]]:
+    """The chat page's own Japanese (labels, status lines): every run of text with Japanese in it."""
+    run = re.compile(r"[^\"'`<>\n{}]*[\u3040-\u30ff\u4e00-\u9fff][^\"'`<>\n{}]*")
+    for path in sorted((ROOT / "web" / "src").glob("*.*")):
+        if path.suffix in (".html", ".js"):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                for found in run.findall(line):
+                    yield f"web/src/{path.name}:{number}", found.strip()
 
 
 def everything_the_assistant_says() -> Iterator[Tuple[str, str]]:
     yield from domain_texts()
     yield from knowledge_texts()
     yield from clinic_texts()
-    yield from action_texts()
+    yield from code_texts()
+    yield from web_texts()
+
+
+def test_every_sentence_of_the_chat_has_one_home():
+    """Sentences patients read live in knowledge/answers.yml (or domain.yml's fixed replies), not
+    in the code: a literal with Japanese in actions/ or channels/ is at most a separator."""
+    found = [(where, text) for where, text in code_texts() if re.search(r"[\u3040-\u309f\u4e00-\u9fff]", text)]
+    assert not found, found
+    assert len([w for w, _ in web_texts() if w.startswith("web/src")]) >= 10, "the page's texts are read"
 
 
 def test_the_forbidden_list_covers_the_guideline_minimum():

@@ -311,7 +311,7 @@ def test_placeholders_are_the_clinic_ones():
         for text in texts(topic) + [topic.title] + list(topic.translations.values()):
             assert placeholders(text) <= PLACEHOLDERS, (topic.id, placeholders(text) - PLACEHOLDERS)
         assert not placeholders(topic.title), f"{topic.id}: no placeholder in a button title"
-    phrase_values = {"title", "sources", "section", "max_chars"}
+    phrase_values = {"title", "sources", "section", "max_chars", "message", "link"}
     for name, text in KB.phrases.items():
         assert placeholders(text) <= PLACEHOLDERS | phrase_values, (name, placeholders(text))
 
@@ -404,5 +404,16 @@ def test_rendering_with_the_committed_clinic_file_leaves_no_placeholder():
             rendered = KB.render(text)
             assert "{" not in rendered and "}" not in rendered, topic.id
     for name in KB.phrases:
-        rendered = KB.phrase(name, title="t", sources="s", section="s", max_chars=500)
+        rendered = KB.phrase(name, title="t", sources="s", section="s", max_chars=500, message="m", link="l")
         assert "{" not in rendered and "}" not in rendered, name
+
+
+def test_the_greeting_menu_uses_the_topics_titles():
+    """domain.yml's greeting (a fixed reply: it works without the action server) offers topics; each
+    button reads as that topic's title in knowledge/answers.yml, the one home of topic labels."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    buttons = domain["responses"]["utter_greet"][0]["buttons"]
+    main_topic = {t.intent: t for t in TOPICS if not t.entities}
+    assert buttons
+    for button in buttons:
+        assert button["title"] == main_topic[button["payload"].lstrip("/")].title, button

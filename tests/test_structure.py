@@ -1,7 +1,10 @@
 """Structure rules the project keeps (issue 10): small console functions, bench independent of tests."""
 
 import ast
+import re
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,3 +33,23 @@ def test_bench_and_the_harness_never_import_tests():
                     names = [node.module]
                 importers += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] == "tests"]
     assert not importers
+
+
+def test_one_percentile_for_every_bench_table():
+    """bench.common.percentile (linear interpolation, as numpy's default) is the only one: the
+    load test's p50/p95/p99 and the benches' agree on the same latencies."""
+    import numpy
+
+    from bench.common import percentile
+    from bench.load import Result
+
+    latencies = [12.0, 15.5, 9.0, 30.0, 11.0, 80.0, 14.0]
+    result = Result(scenario="x", conversations=1, messages=len(latencies), latencies_ms=latencies)
+    for p in (50, 95, 99):
+        assert result.percentile(p) == percentile(latencies, p / 100) == pytest.approx(numpy.percentile(latencies, p))
+    found = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "bench").glob("*.py")
+        if re.search(r"def _?percentile\((?!self)", path.read_text())
+    ]
+    assert found == ["bench/common.py"], found

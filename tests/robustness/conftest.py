@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.stack import DEFAULT_CREDENTIALS, ROOT, start_stack
+from harness.stack import DEFAULT_CREDENTIALS, start_stack
 from harness.stack import MODEL as DEFAULT_MODEL
 
 MODEL = Path(os.environ.get("TEST_MODEL") or DEFAULT_MODEL)
@@ -40,10 +40,7 @@ def model() -> Path:
 
 @pytest.fixture(scope="session")
 def line_api():
-    """A stand-in for LINE's Messaging API (tests/channels/standins.py), if the LINE channel exists."""
-    if not (ROOT / "channels" / "line.py").exists():
-        yield None
-        return
+    """A stand-in for LINE's Messaging API (tests/channels/standins.py)."""
     from tests.channels.standins import line_responder, serve
 
     with serve(line_responder) as api:
@@ -53,15 +50,14 @@ def line_api():
 @pytest.fixture(scope="session")
 def guarded(tmp_path_factory, model, line_api):
     """The assistant with the project's guarded channels.rest / channels.socketio (the default
-    credentials of harness/stack.py) and channels.line when it exists:
+    credentials of harness/stack.py) and channels.line against the stand-in LINE API:
     default rate limit (20 messages / 60 s, in memory), SQLite tracker store."""
     credentials = dict(DEFAULT_CREDENTIALS)
     assert {"channels.rest.RestInput", "channels.socketio.SocketIOInput"} <= set(credentials)
-    if line_api is not None:
-        credentials["channels.line.LineInput"] = {
-            "channel_secret": LINE_SECRET,
-            "channel_access_token": LINE_TOKEN,
-            "api_endpoint": line_api.url,
-        }
+    credentials["channels.line.LineInput"] = {
+        "channel_secret": LINE_SECRET,
+        "channel_access_token": LINE_TOKEN,
+        "api_endpoint": line_api.url,
+    }
     with start_stack(tmp_path_factory.mktemp("guarded"), credentials=credentials, env=SERVER_ENV, model=model) as stack:
         yield stack

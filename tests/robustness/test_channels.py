@@ -15,12 +15,13 @@ import uuid
 import pytest
 import requests
 
-from channels.guard import NOT_TEXT_TEXT, RATE_LIMITED_TEXT, TOO_LARGE_TEXT
+from channels.guard import NOT_TEXT_TEXT, TOO_LARGE_TEXT
+from knowledge import knowledge_base
 from settings import GuardSettings
 from tests.robustness.chat import SocketChat
 from tests.robustness.conftest import SANIC_MAX
 
-RATE_LIMITED_START = RATE_LIMITED_TEXT.split("。")[0]
+RATE_LIMITED_START = knowledge_base().phrases["rate_limited"].split("。")[0]
 
 
 def post(stack, body: bytes, content_type: str = "application/json") -> requests.Response:
