@@ -37,11 +37,11 @@ from console.queries.corrections import (
 from console.queries.csv_export import conversations_csv
 from console.queries.labels import (
     CHANNEL_LABELS,
-    INTENT_LABELS,
     RATING_LABELS,
     domain_intents,
     format_ts,
     intent_label,
+    intent_labels,
 )
 from console.queries.staff import add_tag, clean_tag, get_review, remove_tag, set_review
 from console.queries.stats import dashboard
@@ -49,7 +49,7 @@ from console.queries.transcripts import Transcript, Turn, transcript
 
 __all__ = [
     "CHANNEL_LABELS",
-    "INTENT_LABELS",
+    "intent_labels",
     "RATING_LABELS",
     "ConversationRow",
     "Filters",

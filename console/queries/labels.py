@@ -6,37 +6,20 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 import yaml
 
 from console.events import FALLBACK_INTENT
+from knowledge import knowledge_base
 
-# Japanese names for the domain's intents (domain.yml), as staff read them.
-INTENT_LABELS = {
-    "ask_what_is": "セクレトーム療法とは",
-    "ask_mechanism": "仕組み",
-    "ask_components": "成分",
-    "ask_benefits": "期待できる効果",
-    "ask_efficacy": "本当に効くか",
-    "ask_safety": "副作用・安全性",
-    "ask_difference": "他の治療との違い",
-    "ask_combination": "併用",
-    "ask_indications": "対象の症状・疾患",
-    "ask_manufacturing": "製造方法",
-    "ask_administration": "投与方法",
-    "ask_schedule": "回数・期間",
-    "ask_pain": "痛み",
-    "ask_how_to_choose": "選び方",
-    "ask_outlook": "今後の展望",
-    "ask_price": "費用",
-    "ask_insurance": "保険",
-    "ask_booking": "予約",
-    "ask_hours_access": "診療時間・アクセス",
-    "ask_eligibility": "受けられるか",
-    "request_human": "スタッフと話したい",
+# Intents that no topic answers (conversation moves), and two whose topic title says less to staff
+# than what the intent means; every other intent is named by its topic's title in
+# knowledge/answers.yml, the same words patients see on the buttons.
+OWN_INTENT_LABELS = {
     "out_of_scope": "対象外の質問",
+    "report_emergency": "緊急の症状",
     "ask_more_detail": "もっと詳しく",
     "greet": "あいさつ",
     "goodbye": "お別れ",
@@ -44,15 +27,24 @@ INTENT_LABELS = {
     "bot_challenge": "ボットか確認",
     "chitchat": "雑談",
     "feedback": "評価",
-    "report_emergency": "緊急の症状",
     FALLBACK_INTENT: "理解できず（フォールバック）",
 }
 CHANNEL_LABELS = {"web": "Web", "line": "LINE", "slack": "Slack", "rest": "REST", "unknown": "不明"}
-RATING_LABELS = {"good": "👍 役に立った", "bad": "👎 役に立たなかった"}
+RATING_LABELS = {"good": knowledge_base().phrase("feedback_good"), "bad": knowledge_base().phrase("feedback_bad")}
+
+
+@lru_cache(maxsize=1)
+def intent_labels() -> Dict[str, str]:
+    """intent -> how staff read it: the title of the intent's main topic (the one without entities)."""
+    labels: Dict[str, str] = {}
+    for topic in knowledge_base().topics.values():
+        if not topic.entities:
+            labels.setdefault(topic.intent, topic.title)
+    return {**labels, **OWN_INTENT_LABELS}
 
 
 def intent_label(name: Optional[str]) -> str:
-    return INTENT_LABELS.get(name or "", name or "—")
+    return intent_labels().get(name or "", name or "—")
 
 
 @lru_cache(maxsize=4)

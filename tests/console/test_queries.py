@@ -406,3 +406,19 @@ def test_rebuilding_the_index_in_chunks_gives_the_same_rows(env):
     assert index.sync(engine, settings.tz, chunk=2) == 9
     assert listed(engine)[0] == before
     assert index.sync(engine, settings.tz) == 0
+
+
+def test_every_intent_has_a_label_staff_can_read():
+    """Staff see every intent of domain.yml in Japanese: a topic intent by its topic's title (the words
+    patients see), the others by the console's own names; none as its raw name."""
+    import yaml
+
+    from console.queries import intent_label
+    from knowledge import ROOT, knowledge_base
+
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    for intent in domain["intents"]:
+        name = intent if isinstance(intent, str) else next(iter(intent))
+        assert intent_label(name) != name, name
+    assert intent_label("ask_safety") == knowledge_base().topics["safety"].title
+    assert intent_label("nlu_fallback") == "理解できず（フォールバック）"
