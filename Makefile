@@ -20,9 +20,9 @@ export RASA_TELEMETRY_ENABLED := false
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt .python-version
+$(VENV)/.installed: requirements.txt .python-version Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check pip==24.0
+	$(BIN)/pip install --quiet --disable-pip-version-check pip==26.3
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/pip check
 	touch $@

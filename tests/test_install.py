@@ -71,3 +71,23 @@ def test_the_installed_packages_are_the_locked_ones_setuptools_and_wheel_include
     }
     assert not differ, differ
     import pkg_resources  # noqa: F401  (Rasa needs it)
+
+
+def test_one_pip_version_everywhere_past_its_advisory():
+    """make install and both images use the same pip, past CVE-2025-8869 (pip < 25.3: a crafted
+    sdist's tar symlinks could write outside the build directory); it is the pip that runs here."""
+    import re
+
+    from packaging.version import Version
+
+    found = {
+        path: re.findall(r"pip==([0-9.]+)", (ROOT / path).read_text())
+        for path in ("Makefile", "deploy/Dockerfile", "deploy/Dockerfile.actions")
+    }
+    versions = {v for vs in found.values() for v in vs}
+    assert len(versions) == 1 and all(found.values()), found
+    (version,) = versions
+    assert Version(version) >= Version("25.3")
+    from importlib import metadata
+
+    assert metadata.version("pip") == version
