@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
+import yaml
+
 from harness import services
 from harness.stack import (
     BIN,
     MODEL,
+    ROOT,
     Stack,
     _spawn,
     free_port,
@@ -98,6 +101,9 @@ def postgres_endpoints(
             "username": pg.user,
         }
     }
+    if store == RESILIENT_SQL:  # as in production (endpoints.production.yml)
+        production = yaml.safe_load((ROOT / "endpoints.production.yml").read_text(encoding="utf-8"))
+        endpoints["tracker_store"]["window_turns"] = production["tracker_store"]["window_turns"]
     if lock_prefix:
         redis = services.redis()
         endpoints["lock_store"] = {

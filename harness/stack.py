@@ -22,6 +22,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "current.tar.gz"
+# What `make run` runs with (endpoints.yml): the tests and benches use its tracker store.
+ENDPOINTS = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
 DEFAULT_CREDENTIALS = {
     "channels.rest.RestInput": None,
     "channels.socketio.SocketIOInput": {
@@ -141,7 +143,7 @@ def start_stack(
     workdir.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
     actions_url = f"http://127.0.0.1:{actions_port}"
-    endpoints = endpoints or {"tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "rasa.db")}}
+    endpoints = endpoints or {"tracker_store": {**ENDPOINTS["tracker_store"], "db": str(workdir / "rasa.db")}}
     endpoints = write_config(workdir, actions_url, endpoints, credentials)
     full_env = server_env(env)
     procs = []

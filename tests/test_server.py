@@ -35,6 +35,26 @@ def test_more_detail_follows_the_conversation(stack):
     assert replies[0]["text"].startswith(KB.render(KB.get("manufacturing").detail))
 
 
+def test_a_long_conversation_keeps_its_context_and_every_message(stack):
+    """The tracker store hands Rasa only the last `window_turns` turns (endpoints.yml): the topic a
+    patient asked about twelve messages ago still drives "もっと詳しく", and every message is stored."""
+    import sqlalchemy as sa
+
+    window_turns = stack.endpoints["tracker_store"]["window_turns"]
+    stack.say("long", "培養上清ってどうやって作るんですか")
+    for i in range(window_turns + 2):
+        stack.say("long", "ありがとう" if i % 2 else "なるほど")
+    replies = stack.say("long", "もっと詳しく")
+    assert replies[0]["text"].startswith(KB.render(KB.get("manufacturing").detail))
+    engine = sa.create_engine(f"sqlite:///{stack.endpoints['tracker_store']['db']}")
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.text("SELECT count(*) FROM events WHERE sender_id = 'long' AND type_name = 'user'")
+        ).scalar()
+    engine.dispose()
+    assert stored == window_turns + 4
+
+
 def test_emergency_is_answered_first(stack):
     replies = stack.say("er", "昨日点滴を受けてから息が苦しくて胸が痛いです。副作用ですか？")
     assert "119" in replies[0]["text"]

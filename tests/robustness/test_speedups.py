@@ -1,5 +1,6 @@
 """channels/speedups.py: Rasa's validation of action server responses, without re-checking the
-constant schema each time; same verdicts and errors as jsonschema.validate."""
+constant schema each time (same verdicts and errors as jsonschema.validate), and its lookup of
+event classes by type name, remembered (same classes and errors as Rasa's)."""
 
 from __future__ import annotations
 
@@ -25,16 +26,38 @@ RESULTS = [
 ]
 
 
-def test_written_for_this_rasa_and_this_function():
-    """A Rasa upgrade that changes the replaced function fails here: compare it with
-    speedups._validate_action_result, then update FOR_RASA and REPLACED_SOURCE_SHA256."""
+@pytest.mark.parametrize("patch", speedups.PATCHES, ids=lambda p: p.name)
+def test_written_for_this_rasa_and_this_function(patch):
+    """A Rasa upgrade that changes a replaced function fails here: compare it with the replacement,
+    then update FOR_RASA and the patch's replaced_source_sha256."""
     import rasa
 
     assert rasa.__version__ == speedups.FOR_RASA
-    assert speedups.replaced_source_sha256() == speedups.REPLACED_SOURCE_SHA256
-    import channels.guard  # noqa: F401  (the one place it is installed)
+    assert patch.source_sha256() == patch.replaced_source_sha256
+    import channels.guard  # noqa: F401  (the one place they are installed)
 
-    assert RemoteAction._validate_action_result is speedups._validate_action_result
+    assert patch.installed()
+
+
+def test_event_types_are_resolved_as_rasa_does():
+    from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    rasa_resolve = speedups.RASA_FUNCTIONS[(Event, "resolve_by_type")]
+    assert speedups.install()
+    for cls in all_subclasses(Event):
+        assert Event.resolve_by_type(cls.type_name) is rasa_resolve(cls.type_name), cls
+        assert Event.resolve_by_type(cls.type_name) is rasa_resolve(cls.type_name), "remembered"
+    assert Event.resolve_by_type("user") is UserUttered
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", default=ActionExecuted) is ActionExecuted
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+    events = [
+        {"event": "user", "text": "副作用は？", "parse_data": {}},
+        {"event": "slot", "name": "last_topic", "value": "safety"},
+    ]
+    assert [type(Event.from_parameters(e)).__name__ for e in events] == ["UserUttered", "SlotSet"]
 
 
 @pytest.fixture(scope="module")
