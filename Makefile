@@ -99,8 +99,10 @@ test-fast: install-dev services ## the unit lane only: no training, no browser (
 test-stories: install train ## conversation tests: tests/test_stories.yml
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
-bench: install ## NLU benchmark: ours vs Rasa's stock pipelines vs TF-IDF (table + results/bench/)
+bench: install train ## NLU vs stock pipelines vs TF-IDF; cost by turn (1-100) and by stored conversations (10-100,000)
 	$(BIN)/python -m bench.nlu
+	$(BIN)/python -m bench.turns
+	$(BIN)/python -m bench.stored
 
 heldout: install train ## held-out sets of independent authors, end to end, with every miss
 	$(BIN)/python -m bench.heldout --misses

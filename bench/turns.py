@@ -7,8 +7,9 @@ round trip per block of ten turns (p50 / p95) and the ratio of the last block to
 
     .venv/bin/python -m bench.turns [--turns 100] [--stores sqlite,postgresql] [--profile DIR]
 
-With --profile, py-spy samples the Rasa server during the first and the last ten turns of each
-run and writes where the time goes (collapsed stacks) into DIR/<store>/.
+With --profile, py-spy samples the Rasa server and the action server during turns 11-20 and the
+last ten turns of each run, writes the collapsed stacks into DIR/<store>/ and prints the CPU time
+per message by phase (NLU, policies, tracker retrieve and save, the custom action's parts).
 """
 
 from __future__ import annotations
@@ -91,46 +92,77 @@ def blocks(latencies: List[float]) -> List[Dict]:
     return rows
 
 
-class Sampler:
-    """py-spy on the Rasa server during chosen blocks (collapsed stacks, one file per block)."""
+# Where a sampled stack of the Rasa server is: the deepest frame that names a phase decides.
+RASA_PHASES = [
+    ("fetch_tracker_and_update_session (", "tracker retrieve"),
+    ("parse_message (", "NLU (the pipeline)"),
+    ("predict_next_with_tracker_if_should (", "policies"),
+    ("_run_action (", "custom action: tracker copy, events applied"),
+    ("_action_call_format (", "custom action: tracker serialised for the action server"),
+    ("request (rasa/utils/endpoints.py", "custom action: HTTP call (client side)"),
+    ("_validate_action_result (", "custom action: response validated"),
+    ("save_tracker (", "tracker save"),
+]
+ACTION_PHASES = [
+    ("/actions/", "actions/ (choosing and writing the answer)"),
+    ("from_dict (", "Tracker rebuilt from JSON"),
+]
+RATE = 500  # py-spy samples per second
 
-    def __init__(self, pid: int, out: Path, wanted: List[int]) -> None:
-        self.pid, self.out, self.wanted, self.proc = pid, out, wanted, None
+
+def phases(raw: Path, table, messages: int) -> Dict[str, float]:
+    """CPU milliseconds per message by phase, from py-spy's collapsed stacks."""
+    totals: Dict[str, float] = {}
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        label = "web server, channel, the rest"
+        for frame in reversed(frames):
+            found = next((name for pattern, name in table if pattern in frame), None)
+            if found:
+                label = found
+                break
+        totals[label] = totals.get(label, 0.0) + int(count) * 1000 / RATE / messages
+    return totals
+
+
+class Sampler:
+    """py-spy on the servers during chosen blocks of ten turns (collapsed stacks, a file per block)."""
+
+    def __init__(self, pids: Dict[str, int], out: Path, wanted: List[int]) -> None:
+        self.pids, self.out, self.wanted, self.procs = pids, out, wanted, []
 
     def __call__(self, block: int) -> None:
         self.stop()
         if block in self.wanted:
-            target = self.out / f"block{block + 1:02d}.txt"
-            self.proc = subprocess.Popen(
-                [
-                    str(Path(sys.executable).parent / "py-spy"),
-                    "record",
-                    "--pid",
-                    str(self.pid),
-                    "--format",
-                    "raw",
-                    "--rate",
-                    "500",
-                    "-o",
-                    str(target),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            for name, pid in self.pids.items():
+                target = self.out / f"{name}-block{block + 1:02d}.txt"
+                spy = str(Path(sys.executable).parent / "py-spy")
+                command = [spy, "record", "--pid", str(pid), "--format", "raw", "--rate", str(RATE), "-o", str(target)]
+                self.procs.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             time.sleep(1.0)  # py-spy attaches
 
     def stop(self) -> None:
-        if self.proc:
-            self.proc.send_signal(2)
-            self.proc.wait(timeout=30)
-            self.proc = None
+        for proc in self.procs:
+            proc.send_signal(2)
+            proc.wait(timeout=30)
+        self.procs = []
+
+    def report(self) -> None:
+        for block in self.wanted:
+            rasa = phases(self.out / f"rasa-block{block + 1:02d}.txt", RASA_PHASES, BLOCK)
+            action = phases(self.out / f"actions-block{block + 1:02d}.txt", ACTION_PHASES, BLOCK)
+            turns = f"{block * BLOCK + 1}-{block * BLOCK + BLOCK}"
+            print(f"\nCPU ms per message, turns {turns} (py-spy, {RATE} samples/s; waits are not CPU)")
+            print("| process | phase | ms |\n|---|---|---|")
+            for process, found in (("Rasa", rasa), ("action server", action)):
+                for label, ms in sorted(found.items(), key=lambda item: -item[1]):
+                    print(f"| {process} | {label} | {ms:.1f} |")
+                print(f"| {process} | **total** | **{sum(found.values()):.1f}** |")
 
 
-def rasa_pid(workdir: Path) -> int:
-    found = subprocess.run(
-        ["pgrep", "-f", f"rasa run --model .* --endpoints {workdir}"], capture_output=True, text=True
-    )
-    return int(found.stdout.split()[0])
+def pid_of(pattern: str) -> int:
+    return int(subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()[0])
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -150,15 +182,22 @@ def main(argv: Optional[List[str]] = None) -> int:
         with tempfile.TemporaryDirectory() as tmp, endpoints_for(store, Path(tmp), window_turns) as endpoints:
             # No per-sender rate limit: one sender sends every message here.
             with start_stack(Path(tmp) / "stack", endpoints=endpoints, env={"RATE_LIMIT_MESSAGES": "0"}) as stack:
-                stack.say("warm-up", "こんにちは")
+                for text in ("こんにちは", "副作用は？"):  # the first custom action builds its validator
+                    stack.say("warm-up", text)
                 sampler = None
                 if args.profile:
                     (args.profile / store).mkdir(parents=True, exist_ok=True)
                     last = (args.turns - 1) // BLOCK
-                    sampler = Sampler(rasa_pid(stack.workdir), args.profile / store, [0, last])
+                    pids = {
+                        "rasa": pid_of(f"rasa run --model .* --endpoints {stack.workdir}"),
+                        "actions": pid_of(f"rasa run actions --port {stack.actions_url.rsplit(':', 1)[1]}"),
+                    }
+                    sampler = Sampler(pids, args.profile / store, [1, last])
                 latencies = run_conversation(stack, args.turns, sampler)
                 if sampler:
                     sampler.stop()
+                    print(f"\n{store}:", end="")
+                    sampler.report()
         results[store] = blocks(latencies)
     print(f"\nWebhook round trip (ms) by turn of one {args.turns}-turn conversation")
     stores = list(results)

@@ -67,11 +67,12 @@ def fresh_database(prefix: str = "rasa_test", template: Optional[str] = None) ->
 
 
 def query(db: str, sql: str, *params) -> List[tuple]:
+    """The rows of one statement (an empty list for one that returns none, e.g. INSERT)."""
     conn = _pg_connect(db)
     try:
         with conn.cursor() as cur:
             cur.execute(sql, params)
-            return cur.fetchall()
+            return cur.fetchall() if cur.description else []
     finally:
         conn.close()
 

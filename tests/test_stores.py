@@ -120,3 +120,15 @@ def test_without_a_window_the_store_behaves_as_rasas(tmp_path):
     asyncio.run(_conversation(store, "whole"))
     tracker = asyncio.run(store.retrieve("whole"))
     assert sum(isinstance(e, UserUttered) for e in tracker.events) == 8
+
+
+def test_the_window_is_wider_than_what_the_policies_look_back_on():
+    """Both endpoints files window the tracker, and never closer than the policies look back (turns)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    looks_back = max(policy.get("max_history", 1) for policy in config["policies"])
+    for name in ("endpoints.yml", "endpoints.production.yml"):
+        store = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))["tracker_store"]
+        assert store["type"] == "stores.sql.ResilientSQLTrackerStore", name
+        assert store["window_turns"] >= looks_back + 2, name
