@@ -25,7 +25,7 @@ from typing import Dict, Iterator, List, Optional
 
 import yaml
 
-from bench.common import percentile
+from bench.common import percentile, rss_bytes
 from harness.cluster import RESILIENT_SQL, fresh_database, postgres_endpoints
 from harness.stack import MODEL, ROOT, start_stack
 
@@ -178,27 +178,31 @@ def main(argv: Optional[List[str]] = None) -> int:
     window_turns = configured_window() if args.window is None else args.window
     print(f"window_turns: {window_turns or 'off'}", flush=True)
     results = {}
+    memory: Dict[str, Dict[str, tuple]] = {}
+    overall: Dict[str, List[float]] = {}
     for store in args.stores.split(","):
         with tempfile.TemporaryDirectory() as tmp, endpoints_for(store, Path(tmp), window_turns) as endpoints:
             # No per-sender rate limit: one sender sends every message here.
             with start_stack(Path(tmp) / "stack", endpoints=endpoints, env={"RATE_LIMIT_MESSAGES": "0"}) as stack:
                 for text in ("こんにちは", "副作用は？"):  # the first custom action builds its validator
                     stack.say("warm-up", text)
+                pids = {
+                    "rasa": pid_of(f"rasa run --model .* --endpoints {stack.workdir}"),
+                    "actions": pid_of(f"rasa run actions --port {stack.actions_url.rsplit(':', 1)[1]}"),
+                }
+                before = {name: rss_bytes(pid) for name, pid in pids.items()}
                 sampler = None
                 if args.profile:
                     (args.profile / store).mkdir(parents=True, exist_ok=True)
-                    last = (args.turns - 1) // BLOCK
-                    pids = {
-                        "rasa": pid_of(f"rasa run --model .* --endpoints {stack.workdir}"),
-                        "actions": pid_of(f"rasa run actions --port {stack.actions_url.rsplit(':', 1)[1]}"),
-                    }
-                    sampler = Sampler(pids, args.profile / store, [1, last])
+                    sampler = Sampler(pids, args.profile / store, [1, (args.turns - 1) // BLOCK])
                 latencies = run_conversation(stack, args.turns, sampler)
+                memory[store] = {name: (before[name], rss_bytes(pid)) for name, pid in pids.items()}
                 if sampler:
                     sampler.stop()
                     print(f"\n{store}:", end="")
                     sampler.report()
         results[store] = blocks(latencies)
+        overall[store] = [percentile(latencies, q) for q in (0.5, 0.95, 0.99)] + [max(latencies)]
     print(f"\nWebhook round trip (ms) by turn of one {args.turns}-turn conversation")
     stores = list(results)
     print("| turns | " + " | ".join(f"{s} p50 | {s} p95" for s in stores) + " |")
@@ -209,6 +213,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     for store in stores:
         first, last = results[store][0]["p50"], results[store][-1]["p50"]
         print(f"{store}: last ten turns / first ten (p50) = {last / first:.2f}")
+        print(f"{store}: all turns p50 / p95 / p99 / max = " + " / ".join(f"{v:.0f}" for v in overall[store]) + " ms")
+    print(f"\nResident memory (MB) after two warm-up messages and after the {args.turns} turns")
+    print("| store | process | after warm-up | after the turns | growth |\n|---|---|---|---|---|")
+    for store, processes in memory.items():
+        for name, (start, end) in processes.items():
+            mb = 1024 * 1024
+            print(f"| {store} | {name} | {start / mb:.0f} | {end / mb:.0f} | {100 * (end - start) / start:+.1f}% |")
     return 0
 
 
