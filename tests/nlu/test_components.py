@@ -63,3 +63,22 @@ def test_emergency_override_wins_over_the_classifier():
     EmergencyOverride().process([message])
     assert message.get(INTENT)["name"] == "report_emergency"
     assert message.get("emergency_symptom")
+
+
+def test_the_classifiers_tfidf_is_scikit_learns():
+    """japanese_nlu.intent_classifier.tfidf gives TfidfVectorizer.transform's numbers, refitted too."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from japanese_nlu.intent_classifier import tfidf
+
+    texts = ["副作用はありますか", "費用はいくら？", "点滴の時間", "ふくさようは", "", "😀"]
+    for vectorizer in (
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
+        TfidfVectorizer(analyzer="char", ngram_range=(2, 4), sublinear_tf=False, norm=None),
+    ):
+        vectorizer.fit(texts[:3])
+        assert np.allclose(tfidf(vectorizer, texts).toarray(), vectorizer.transform(texts).toarray())
+        vectorizer.__dict__.pop("_idf_vector", None)
+        vectorizer.fit(texts[1:4])
+        assert np.allclose(tfidf(vectorizer, texts).toarray(), vectorizer.transform(texts).toarray())
