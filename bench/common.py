@@ -283,24 +283,33 @@ class RasaServer:
 
 @contextlib.contextmanager
 def rasa_server(
-    model: str, workdir: Path, actions_url: Optional[str], token: str, tracker_store: str = "sqlite"
+    model: str,
+    workdir: Path,
+    actions_url: Optional[str],
+    token: str,
+    tracker_store: str = "sqlite",
+    project: bool = False,
 ) -> Iterator[RasaServer]:
     """`rasa run --enable-api --auth-token` on a free loopback port, REST channel only.
 
-    tracker_store "sqlite": a SQLite file in workdir (as the development endpoints.yml);
-    "memory": Rasa's in-memory tracker store."""
+    tracker_store "sqlite": a SQLite file in workdir; "memory": Rasa's in-memory tracker store.
+    project=False: Rasa's own REST channel and SQL tracker store (how a stock Rasa runs);
+    project=True: what `make run` runs, the project's REST channel (channels/rest.py, its rate limit
+    off: one sender sends every message here) and the tracker store of endpoints.yml."""
     import yaml
 
-    from harness.stack import free_port
+    from harness.stack import ENDPOINTS, free_port
 
     workdir.mkdir(parents=True, exist_ok=True)
     endpoints: Dict = {}
     if tracker_store == "sqlite":
-        endpoints["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(workdir / "rasa.db")}
+        store = ENDPOINTS["tracker_store"] if project else {"type": "SQL", "dialect": "sqlite"}
+        endpoints["tracker_store"] = {**store, "db": str(workdir / "rasa.db")}
     if actions_url:
         endpoints["action_endpoint"] = {"url": f"{actions_url}/webhook"}
     (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
-    (workdir / "credentials.yml").write_text(yaml.safe_dump({"rest": None}))
+    credentials = {"channels.rest.RestInput": None} if project else {"rest": None}
+    (workdir / "credentials.yml").write_text(yaml.safe_dump(credentials))
     port = free_port()
     log = workdir / "rasa.log"
     started = time.monotonic()
@@ -323,7 +332,7 @@ def rasa_server(
             str(workdir / "credentials.yml"),
         ],
         cwd=ROOT,
-        env=quiet_env(),
+        env=quiet_env(**({"RATE_LIMIT_MESSAGES": "0"} if project else {})),
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )

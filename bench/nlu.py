@@ -134,7 +134,9 @@ def measure_rasa(
     import requests
 
     token = secrets.token_hex(16)
-    with rasa_server(model["model"], workdir / row, actions_url, token, tracker_store) as server:
+    # "ours" runs as `make run` does (the project's channel and tracker store); the others as stock Rasa.
+    project = row == "ours"
+    with rasa_server(model["model"], workdir / row, actions_url, token, tracker_store, project) as server:
         log(f"{row}: server ready in {server.ready_seconds:.1f}s")
         http = requests.Session()
 
