@@ -100,7 +100,7 @@ test-stories: install train ## conversation tests: tests/test_stories.yml
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
 bench: install train ## NLU vs stock pipelines vs TF-IDF; cost by turn (1-100) and by stored conversations (10-100,000)
-	$(BIN)/python -m bench.nlu
+	$(BIN)/python -m bench.nlu --workdir var/bench-models --reuse
 	$(BIN)/python -m bench.turns
 	$(BIN)/python -m bench.stored
 
