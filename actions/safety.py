@@ -45,7 +45,8 @@ def send_alert(sender_id: str, text: str, slack: SlackSettings) -> "Future[None]
     shutdown: nobody waits on it."""
     from slack_sdk import WebClient
 
-    assert slack.bot_token and slack.alert_channel
+    if not (slack.bot_token and slack.alert_channel):
+        raise ValueError("Slack alerts are off: SLACK_BOT_TOKEN and SLACK_ALERT_CHANNEL are needed")
     client = WebClient(
         token=slack.bot_token.get_secret_value(), base_url=slack.api_url, timeout=slack.alert_timeout_seconds
     )

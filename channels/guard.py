@@ -22,13 +22,14 @@
    hanging action server): the handling is cancelled, the conversation's lock released, and the
    turn is not stored.
 
-Importing this module installs channels/speedups.py (a Rasa 3.6 hot-path fix, ~2x messages/s):
-the one patch of Rasa's own code, installed in this one place, only on the Rasa version it is for.
+Importing this module installs channels/speedups.py (Rasa 3.6 hot-path fixes): the project's
+patches of Rasa's own code, installed in this one place, each only on the Rasa version and the
+function it was written for.
 
 Every reply here is written for patients (knowledge/answers.yml `phrases`, checked with every
-other sentence of the chat by tests/test_compliance.py); the clinic's contact details come from clinic.yml and
-the CLINIC_* environment variables (settings.clinic), as in the answers. The limits and the
-deadline are settings.GuardSettings.
+other sentence of the chat by tests/test_compliance.py); the clinic's contact details come from
+clinic.yml and the CLINIC_* environment variables (settings.clinic), as in the answers. The limits
+and the deadline are settings.GuardSettings.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from settings import clinic as clinic_details
 
 logger = logging.getLogger(__name__)
 
-# The one place Rasa's own code is patched; install() checks the Rasa version it was written for.
+# The one place Rasa's own code is patched; install() checks the Rasa version and the functions.
 speedups.install()
 
 # Longest sender id accepted: the SQL tracker store's sender_id column is VARCHAR(255).
