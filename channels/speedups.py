@@ -61,11 +61,12 @@ class Patch:
             return True
         if rasa.__version__ != FOR_RASA or self.source_sha256() != self.replaced_source_sha256:
             logger.warning(
-                "%s.%s not patched: written for Rasa %s, this is %s",
+                "%s.%s not patched: written for Rasa %s and the function's source then, this is Rasa %s%s",
                 self.owner.__name__,
                 self.name,
                 FOR_RASA,
                 rasa.__version__,
+                "" if self.source_sha256() == self.replaced_source_sha256 else " with that function changed",
             )
             return False
         setattr(self.owner, self.name, staticmethod(self.replacement) if self.static else self.replacement)

@@ -62,7 +62,18 @@ def stack(tmp_path_factory):
 #   slow      over ~10 s on its own (listed below, measured with --durations)
 #   unit      everything else
 # `make test-fast` runs `-m "not e2e and not browser and not slow"`: no training, no browser.
-E2E_FIXTURES = {"stack", "guarded", "cluster", "driven", "driven_factory", "line", "slack", "running", "results"}
+E2E_FIXTURES = {
+    "stack",
+    "guarded",
+    "cluster",
+    "driven",
+    "driven_factory",
+    "line",
+    "slack",
+    "running",
+    "results",
+    "report",
+}
 BROWSER_FIXTURES = {"browser", "console_url"}
 SLOW = {
     "tests/test_nlu_heldout.py",
@@ -78,9 +89,9 @@ def pytest_collection_modifyitems(config, items):
         path = item.nodeid.split("::")[0]
         if fixtures & BROWSER_FIXTURES or path.startswith("tests/web/"):
             item.add_marker(pytest.mark.browser)
-        if fixtures & E2E_FIXTURES or "report" in fixtures:
+        if fixtures & E2E_FIXTURES:
             item.add_marker(pytest.mark.e2e)
-        if "postgresql" in item.nodeid or fixtures & {"cluster", "pg_url", "postgres_url"}:
+        if "postgresql" in item.nodeid or "cluster" in fixtures:
             item.add_marker(pytest.mark.postgres)
         if path in SLOW or any(item.nodeid.startswith(slow + "[") or item.nodeid == slow for slow in SLOW):
             item.add_marker(pytest.mark.slow)

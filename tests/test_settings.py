@@ -128,3 +128,17 @@ def test_check_command_stops_a_bad_start_with_the_variable_named():
     )
     assert good.returncode == 0, good.stderr
     assert "CLINIC_PHONE is not set" in good.stderr and "CLINIC_NAME" not in good.stderr
+
+
+def test_the_scripts_defaults_are_the_settings_defaults():
+    """scripts/run.sh and deploy/rasa-server.sh write a literal default beside a variable
+    (`${RASA_PORT:-5005}`): it must be the default settings/ declares."""
+    declared = settings.variables()
+    found = 0
+    for script in ("scripts/run.sh", "deploy/rasa-server.sh"):
+        text = (ROOT / script).read_text(encoding="utf-8")
+        for name, default in re.findall(r"\$\{([A-Z][A-Z0-9_]*):-([^}$\"]+)\}", text):
+            group, field = declared[name]
+            assert str(group.__fields__[field].default) == default, (script, name, default)
+            found += 1
+    assert found >= 6
