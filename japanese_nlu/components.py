@@ -36,7 +36,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from japanese_nlu import MAX_MESSAGE_CHARS, emergency, romaji
-from japanese_nlu.emergency_classifier import PROBABILITY
+from japanese_nlu.emergency_classifier import JAPANESE, PROBABILITY, decide, script, veto_for
 from japanese_nlu.text import hiragana, unspace
 
 logger = logging.getLogger(__name__)
@@ -206,13 +206,17 @@ class LongMessageGuard(IntentOverride):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class EmergencyOverride(IntentOverride):
-    """Sets the intent to `report_emergency` when the message reports an emergency: the lexicon
-    (japanese_nlu/emergency.py) names a current symptom, OR the EmergencyClassifier's probability
-    (japanese_nlu/emergency_classifier.py, Japanese messages only) reaches `classifier_threshold`
-    and the lexicon's reading of the message does not veto it (a symptom it read as negated,
-    hypothetical, a general question, hearsay, history, chronic or figurative, a scene in a film, a pet's
-    or a machine's, or a period; a message that says it is mild, normal or over, names only what the
-    clinic's page calls normal after a treatment, or asks a practical question with no complaint in it).
+    """Sets the intent to `report_emergency` when the message reports an emergency (the rule is
+    `decide()` in japanese_nlu/emergency_classifier.py):
+    - the lexicon (japanese_nlu/emergency.py) names a current symptom; OR
+    - the EmergencyClassifier's probability reaches its threshold (`classifier_threshold` for Japanese,
+      `other_languages_threshold` for every other language) and the lexicon's reading of the message
+      does not veto it (a symptom it read as negated, hypothetical, a general question, hearsay,
+      history, chronic or figurative, a scene in a film, a pet's or a machine's, or a period; a message
+      that says it is mild, normal or over, names only what the clinic's page calls normal after a
+      treatment, or asks a practical question with no complaint in it). A veto about the state of a
+      symptom stands only while the probability is below `veto_limit`; a veto about whom the words
+      are about (a pet, a film, a figure of speech …: FIRM_VETOES) always stands.
 
     Runs last, so it wins over the intent classifier, the FallbackClassifier and the "Japanese only" notice: an
     emergency is answered first whatever else the message says. For staff, the parse data keeps
@@ -225,18 +229,27 @@ class EmergencyOverride(IntentOverride):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"classifier_threshold": 0.5}
+        return {
+            "classifier_threshold": 0.5,  # Japanese messages
+            "other_languages_threshold": 0.5,
+            "veto_limit": None,  # None: a veto of the lexicon's reading stands whatever the probability
+        }
 
     def matches(self, message: Message) -> bool:
-        analysis = emergency.analyse(message.get(TEXT) or "")
+        text = message.get(TEXT) or ""
+        analysis = emergency.analyse(text)
         probability = message.get(PROBABILITY)
+        threshold = self._config["classifier_threshold" if script(text) == JAPANESE else "other_languages_threshold"]
+        source = decide(
+            analysis.symptom is not None,
+            probability,
+            veto_for(text, analysis.veto),
+            threshold,
+            self._config["veto_limit"],
+        )
         if analysis.mentions:
             message.set("symptom_mentions", analysis.mentions, add_to_output=True)
-        if analysis.symptom:
-            source = "lexicon"
-        elif probability is not None and probability >= self._config["classifier_threshold"] and not analysis.veto:
-            source = "classifier"
-        else:
+        if source is None:
             return False
         message.set(
             "emergency",

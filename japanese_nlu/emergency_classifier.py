@@ -13,14 +13,21 @@ word uni/bi-grams of the Sudachi normalised lemmas SudachiTokenizer sets, and a 
 logistic regression (scikit-learn). Character n-grams need no tokenizer, survive typos and kana
 spelled words, and work for the English, Chinese, Korean ... examples too.
 
-It is persisted as JSON in Rasa's ModelStorage (no pickle): each feature with its idf and weight,
+Two models, one per script (`script()`): Japanese (kana in the message) and every other language
+(Latin, Hangul, Chinese, Devanagari, Thai …), each trained only on the examples of its script. One
+model over both learned "not Japanese means emergency" while the foreign examples were nearly all
+emergencies; the other-languages model has its own examples on both sides and its own threshold in
+config.yml (EmergencyOverride `other_languages_threshold`).
+
+They are persisted as JSON in Rasa's ModelStorage (no pickle): each feature with its idf and weight,
 and the intercept. Prediction is plain Python over those dictionaries: the same arithmetic as
 scikit-learn's TfidfVectorizer + LogisticRegression (tests check that), a few tens of microseconds
 per message.
 
 Cross-validation that chose the threshold in config.yml:
 
-    .venv/bin/python -m japanese_nlu.emergency_classifier          # 5-fold, 3 repeats, over data/nlu
+    .venv/bin/python -m japanese_nlu.emergency_classifier                  # Japanese: 5-fold, 3 repeats
+    .venv/bin/python -m japanese_nlu.emergency_classifier --script other   # the other languages
 """
 
 from __future__ import annotations
@@ -140,13 +147,30 @@ def fit(
 
 
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
+JAPANESE, OTHER = "ja", "other"
+SCRIPTS = (JAPANESE, OTHER)
 
 
 def is_japanese(text: Optional[str]) -> bool:
-    """Kana in the text. The classifier learns and scores Japanese only: data/nlu has ~100 foreign
-    emergencies and ~20 foreign non-emergencies, so on other languages it learned "foreign means
-    emergency" (20-40 % false alarms in cross-validation). Other languages are the lexicon's."""
+    """Kana in the text."""
     return bool(text and _KANA.search(text))
+
+
+def script(text: Optional[str]) -> Optional[str]:
+    """Which model reads the message: "ja" (kana in it), "other" (letters of any other script), or
+    None (no letter at all: emoji, digits, symbols are not classified)."""
+    if is_japanese(text):
+        return JAPANESE
+    return OTHER if text and any(ch.isalpha() for ch in text) else None
+
+
+def veto_for(text: Optional[str], veto: Optional[str]) -> Optional[str]:
+    """The lexicon's veto (japanese_nlu/emergency.py analyse()) as it applies to the classifier: the
+    lexicon's list of body and state words is Japanese (with a few English words), so in another
+    language finding none of them ("no_symptom_words") says nothing; its other readings still veto."""
+    if script(text) != JAPANESE and veto == "no_symptom_words":
+        return None
+    return veto
 
 
 def _lemmas(message: Message) -> Optional[List[str]]:
@@ -175,12 +199,12 @@ class EmergencyClassifier(GraphComponent):
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        model: Optional[EmergencyModel] = None,
+        models: Optional[Dict[str, EmergencyModel]] = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self.model = model
+        self.models: Dict[str, EmergencyModel] = models or {}
 
     @classmethod
     def create(
@@ -193,23 +217,31 @@ class EmergencyClassifier(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if is_japanese(m.get(TEXT)) and m.get(INTENT)]
-        self.model = fit(
-            [m.get(TEXT) for m in examples],
-            [m.get(INTENT) == self._config["positive_intent"] for m in examples],
-            self._config,
-            [_lemmas(m) for m in examples],
-        )
-        if self.model is None:
-            logger.warning("EmergencyClassifier: no %s examples to learn from.", self._config["positive_intent"])
+        examples = [m for m in training_data.intent_examples if m.get(INTENT) and script(m.get(TEXT))]
+        self.models = {}
+        for name in SCRIPTS:
+            mine = [m for m in examples if script(m.get(TEXT)) == name]
+            model = fit(
+                [m.get(TEXT) for m in mine],
+                [m.get(INTENT) == self._config["positive_intent"] for m in mine],
+                self._config,
+                [_lemmas(m) for m in mine],
+            )
+            if model is None:
+                logger.warning(
+                    "EmergencyClassifier: no %s examples of both kinds in script %r.", EMERGENCY_INTENT, name
+                )
+            else:
+                self.models[name] = model
         self.persist()
         return self._resource
 
     def persist(self) -> None:
-        if self.model is None:
+        if not self.models:
             return
+        data = {name: model.to_json() for name, model in self.models.items()}
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / MODEL_FILE).write_text(json.dumps(self.model.to_json(), ensure_ascii=False), encoding="utf-8")
+            (directory / MODEL_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(
@@ -223,17 +255,17 @@ class EmergencyClassifier(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 data = json.loads((directory / MODEL_FILE).read_text(encoding="utf-8"))
-            return cls(config, model_storage, resource, EmergencyModel.from_json(data))
+            models = {name: EmergencyModel.from_json(data[name]) for name in SCRIPTS if name in data}
+            return cls(config, model_storage, resource, models)
         except (ValueError, FileNotFoundError) as error:
             logger.warning("EmergencyClassifier: no trained model (%s); only the lexicon will be used.", error)
             return cls(config, model_storage, resource)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self.model is None:
-            return messages
         for message in messages:
-            if is_japanese(message.get(TEXT)):
-                message.set(PROBABILITY, self.model.probability(message.get(TEXT), _lemmas(message)))
+            model = self.models.get(script(message.get(TEXT)) or "")
+            if model is not None:
+                message.set(PROBABILITY, model.probability(message.get(TEXT), _lemmas(message)))
         return messages
 
 
@@ -276,13 +308,52 @@ def cross_validate(
     return runs
 
 
+# Vetoes about who or what the words are about (a pet, a machine, a film, a figure of speech, someone
+# else's story, the assistant itself): the classifier reads words, not whom they are about, so no
+# probability overrules these. The lexicon's other readings are about the state of a symptom it knows
+# (mild, over, hypothetical, chronic …) and can be overruled by a confident classifier (veto_limit).
+FIRM_VETOES = frozenset({"animal", "machine", "not_a_person", "fiction", "figurative", "hearsay", "about_the_bot"})
+
+
+def decide(
+    lexicon: bool,
+    probability: Optional[float],
+    veto: Optional[str],
+    threshold: float,
+    veto_limit: Optional[float] = None,
+) -> Optional[str]:
+    """Who reports the emergency, "lexicon", "classifier" or nobody (None): EmergencyOverride's rule,
+    also used to measure it.
+    - The lexicon names a current symptom (whatever the classifier says: a floor on the probability
+      that would have dropped 14 of the lexicon's 40 false alarms in cross-validation also dropped
+      「少し息苦しいんですけど大丈夫でしょうか？」 of tests/safety/emergency_phrases.yml).
+    - The classifier reaches `threshold` and the lexicon's reading does not veto it; a veto other
+      than FIRM_VETOES stands only while the probability is below `veto_limit` (None: always),
+      because those readings are written for symptoms the lexicon knows ("飲んだかもしれない" is
+      hypothetical for a symptom, not for a child who swallowed a button battery)."""
+    if lexicon:
+        return "lexicon"
+    if probability is None or probability < threshold:
+        return None
+    if veto and (veto in FIRM_VETOES or veto_limit is None or probability < veto_limit):
+        return None
+    return "classifier"
+
+
 def operating_point(
-    t: float, runs: List[List[float]], labels: Sequence[bool], lexicon: Sequence[bool], veto: Sequence[bool]
+    t: float,
+    runs: List[List[float]],
+    labels: Sequence[bool],
+    lexicon: Sequence[bool],
+    veto: Sequence[Optional[str]],
+    veto_limit: Optional[float] = None,
 ) -> Dict[Text, Any]:
     """Mean recall / precision over the repeats at threshold t: the classifier as EmergencyOverride
-    uses it (probability >= t and no veto), the lexicon, and the two combined."""
-    alone = [_scores((p >= t and not v for p, v in zip(run, veto)), labels) for run in runs]
-    combined = [_scores((lx or (p >= t and not v) for lx, p, v in zip(lexicon, run, veto)), labels) for run in runs]
+    uses it (`decide` without the lexicon), the lexicon, and the two combined."""
+    alone = [_scores((bool(decide(False, p, v, t, veto_limit)) for p, v in zip(run, veto)), labels) for run in runs]
+    combined = [
+        _scores((bool(decide(lx, p, v, t, veto_limit)) for lx, p, v in zip(lexicon, run, veto)), labels) for run in runs
+    ]
     mean = lambda pairs, k: sum(p[k] for p in pairs) / len(pairs)  # noqa: E731
     return {
         "threshold": t,
@@ -300,8 +371,9 @@ def choose_threshold(
     runs: List[List[float]],
     labels: Sequence[bool],
     lexicon: Sequence[bool],
-    veto: Sequence[bool],
+    veto: Sequence[Optional[str]],
     min_recall: float = 0.95,
+    veto_limit: Optional[float] = None,
 ) -> Dict[Text, Any]:
     """The threshold with the best F1 of the classifier ALONE (precision and recall weighed alike)
     among those at which its cross-validated recall stays >= min_recall; on a tie, the higher one.
@@ -315,7 +387,7 @@ def choose_threshold(
     catches them all and the combination would look perfect at any threshold. Measuring the
     classifier by itself keeps the combination's recall whatever the lexicon misses on new phrasings."""
     grid = [round(0.01 * i, 2) for i in range(1, 100)]
-    points = [operating_point(t, runs, labels, lexicon, veto) for t in grid]
+    points = [operating_point(t, runs, labels, lexicon, veto, veto_limit) for t in grid]
     for point in points:
         point["f1"] = f1(*point["classifier"])
     eligible = [p for p in points if p["classifier"][0] >= min_recall] or points[:1]
@@ -334,18 +406,19 @@ def main() -> None:  # pragma: no cover - a measuring tool
     parser.add_argument("--data", default="data/nlu")
     parser.add_argument("--lemmas", action="store_true", help="also try Sudachi lemma n-grams (loads ja_ginza)")
     parser.add_argument("--grid", action="store_true", help="try several C and n-gram ranges")
+    parser.add_argument("--script", choices=SCRIPTS, default=JAPANESE, help="which of the two models")
     args = parser.parse_args()
 
     examples = [m for m in load_data(args.data).intent_examples if m.get(TEXT) and m.get(INTENT)]
     everything = [(m.get(TEXT), m.get(INTENT) == EMERGENCY_INTENT) for m in examples]
-    examples = [m for m in examples if is_japanese(m.get(TEXT))]
+    examples = [m for m in examples if script(m.get(TEXT)) == args.script]
     texts = [m.get(TEXT) for m in examples]
     labels = [m.get(INTENT) == EMERGENCY_INTENT for m in examples]
     analyses = [emergency.analyse(t) for t in texts]
     lexicon = [a.symptom is not None for a in analyses]
-    veto = [a.veto is not None for a in analyses]
+    veto = [veto_for(t, a.veto) for t, a in zip(texts, analyses)]
     print(
-        f"{len(texts)} Japanese examples, {sum(labels)} report_emergency "
+        f"{len(texts)} examples in script {args.script!r}, {sum(labels)} report_emergency "
         f"(the lexicon alone on all {len(everything)} examples, other languages included: "
         "R {:.3f} P {:.3f})".format(
             *_scores((bool(emergency.detect(t)) for t, _ in everything), [y for _, y in everything])
@@ -386,6 +459,10 @@ def main() -> None:  # pragma: no cover - a measuring tool
                 f"lexicon R {point['lexicon'][0]:.3f} P {point['lexicon'][1]:.3f} | "
                 f"combined R {point['combined'][0]:.3f} P {point['combined'][1]:.3f}"
             )
+        print(f"  at {chosen['threshold']:.2f}, EmergencyOverride's veto_limit (combined):")
+        for veto_limit in (None, 0.98, 0.95, 0.9, 0.8, 0.7):
+            r, p = operating_point(chosen["threshold"], runs, labels, lexicon, veto, veto_limit)["combined"]
+            print(f"    veto_limit {veto_limit or '-'}: R {r:.3f} P {p:.3f} F1 {f1(r, p):.4f}")
 
 
 if __name__ == "__main__":  # pragma: no cover

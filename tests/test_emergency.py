@@ -89,27 +89,38 @@ def test_the_lexicon_alone_on_phrasings_it_was_not_tuned_on():
 
 @pytest.fixture(scope="module")
 def combined():
-    """lexicon OR (classifier >= the threshold in config.yml and no veto), as EmergencyOverride decides,
-    with the classifier trained on data/nlu (the phrase lists are not in it)."""
+    """EmergencyOverride's rule (decide(): lexicon OR classifier, with config.yml's thresholds,
+    and veto_limit), with the classifier's two models (Japanese, other languages) trained on data/nlu (the phrase lists
+    are not in it)."""
     from rasa.shared.nlu.training_data.loading import load_data
 
-    from japanese_nlu.emergency_classifier import EmergencyClassifier, fit, is_japanese
+    from japanese_nlu.emergency_classifier import JAPANESE, EmergencyClassifier, decide, fit, script, veto_for
 
     pipeline = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]
-    threshold = next(c for c in pipeline if c["name"].endswith("EmergencyOverride"))["classifier_threshold"]
-    examples = [m for m in load_data(str(DATA)).intent_examples if is_japanese(m.get("text")) and m.get("intent")]
-    model = fit(
-        [m.get("text") for m in examples],
-        [m.get("intent") == "report_emergency" for m in examples],
-        EmergencyClassifier.get_default_config(),
-    )
+    override = next(c for c in pipeline if c["name"].endswith("EmergencyOverride"))
+    thresholds = {JAPANESE: override["classifier_threshold"], "other": override["other_languages_threshold"]}
+    examples = [m for m in load_data(str(DATA)).intent_examples if m.get("intent") and script(m.get("text"))]
+    models = {
+        name: fit(
+            [m.get("text") for m in examples if script(m.get("text")) == name],
+            [m.get("intent") == "report_emergency" for m in examples if script(m.get("text")) == name],
+            EmergencyClassifier.get_default_config(),
+        )
+        for name in thresholds
+    }
+
+    def decision(text, lexicon):
+        name = script(text)
+        p = models[name].probability(text) if name else None
+        veto = veto_for(text, analyse(text).veto)
+        source = decide(lexicon and bool(detect(text)), p, veto, thresholds.get(name, 1.0), override["veto_limit"])
+        return f"{source} p={None if p is None else round(p, 2)}" if source else None
 
     def classifier(text):
-        p = model.probability(text) if is_japanese(text) else None
-        return f"classifier {p:.2f}" if p is not None and p >= threshold and not analyse(text).veto else None
+        return decision(text, lexicon=False)
 
     def detector(text):
-        return detect(text) or classifier(text)
+        return decision(text, lexicon=True)
 
     return detector, classifier
 

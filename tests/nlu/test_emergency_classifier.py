@@ -16,14 +16,18 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from japanese_nlu.components import EmergencyOverride
+from japanese_nlu.emergency import analyse
 from japanese_nlu.emergency_classifier import (
+    FIRM_VETOES,
     PROBABILITY,
     EmergencyClassifier,
     EmergencyModel,
     choose_threshold,
+    decide,
     features,
     fit,
     normalize,
+    script,
 )
 
 DATA = Path(__file__).parents[2] / "data" / "nlu"
@@ -42,7 +46,14 @@ TINY = [
     ("料金はいくらですか", "ask_price"),
     ("予約はどうすればいいですか", "ask_booking"),
     ("こんにちは", "greet"),
-    ("I can't breathe", "report_emergency"),  # not Japanese: left out of the classifier
+    # Other languages: their own model, trained on these alone.
+    ("I can't breathe", "report_emergency"),
+    ("My mother collapsed and does not answer", "report_emergency"),
+    ("Tôi khó thở quá", "report_emergency"),
+    ("How much does it cost?", "ask_price"),
+    ("Is it safe? Any side effects?", "ask_safety"),
+    ("Can I book for Saturday?", "ask_booking"),
+    ("🙏🙏", "thanks"),  # no letter: neither model
 ]
 
 
@@ -74,19 +85,32 @@ def test_fit_persist_load_predict(storage, context):
     trained.train(tiny_training_data())
     loaded = EmergencyClassifier.load(EmergencyClassifier.get_default_config(), storage, resource, context)
 
-    messages = [Message({TEXT: t}) for t in ("点滴のあとから息が苦しい", "料金はいくらですか", "Help, I can't breathe")]
+    texts = ("点滴のあとから息が苦しい", "料金はいくらですか", "Help, I can't breathe", "How much is it?", "🚑🚑")
+    messages = [Message({TEXT: t}) for t in texts]
     loaded.process(messages)
-    emergency, price, english = (m.get(PROBABILITY) for m in messages)
+    emergency, price, english, english_price, emoji = (m.get(PROBABILITY) for m in messages)
     assert emergency > 0.5 > price
-    assert english is None  # Japanese only: other languages are the lexicon's
-    assert trained.model.probability("点滴のあとから息が苦しい") == pytest.approx(emergency)
+    assert english > 0.5 > english_price  # the other-languages model
+    assert emoji is None  # no letter: not classified
+    assert set(loaded.models) == {"ja", "other"}
+    assert trained.models["ja"].probability("点滴のあとから息が苦しい") == pytest.approx(emergency)
+    # The Japanese model never saw the English examples: each script is learned on its own.
+    assert not any(gram.startswith("c:") and "breathe" in gram for gram in trained.models["ja"].weights)
+
+
+def test_script_decides_the_model():
+    assert script("息が苦しい") == "ja" and script("ｲｷｶﾞ") == "ja"  # kana, half-width too
+    assert (
+        script("I can't breathe") == "other" and script("呼吸困难") == "other" and script("숨을 못 쉬어요") == "other"
+    )
+    assert script("🚑") is None and script("119") is None and script("") is None
 
 
 def test_without_examples_of_both_classes_nothing_is_learned(storage, context):
     resource = Resource("emergency_classifier")
     classifier = EmergencyClassifier.create({}, storage, resource, context)
     classifier.train(TrainingData([Message({TEXT: "料金は？", INTENT: "ask_price"})]))
-    assert classifier.model is None
+    assert classifier.models == {}
     loaded = EmergencyClassifier.load({}, storage, resource, context)  # nothing persisted: no crash
     message = Message({TEXT: "息が苦しい"})
     loaded.process([message])
@@ -99,8 +123,8 @@ def test_pure_python_scoring_equals_scikit_learn():
     from sklearn.linear_model import LogisticRegression
 
     config = {**EmergencyClassifier.get_default_config(), "min_df": 1}
-    texts = [t for t, _ in TINY[:-1]]
-    labels = [i == "report_emergency" for _, i in TINY[:-1]]
+    texts = [t for t, _ in TINY[:12]]
+    labels = [i == "report_emergency" for _, i in TINY[:12]]
     model = fit(texts, labels, config)
     vectorizer = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, norm="l2", smooth_idf=True)
     x = vectorizer.fit_transform([features(t, None, config) for t in texts])
@@ -119,7 +143,7 @@ def test_choose_threshold_asks_the_classifier_alone_for_the_recall():
     labels = [True, True, True, False, False]
     runs = [[0.9, 0.6, 0.3, 0.4, 0.1]]
     lexicon = [True, True, True, False, False]  # the lexicon catches everything: not counted
-    chosen = choose_threshold(runs, labels, lexicon, [False] * 5, min_recall=0.98)
+    chosen = choose_threshold(runs, labels, lexicon, [None] * 5, min_recall=0.98)
     assert chosen["threshold"] == 0.3  # the highest that still catches 0.3
     assert chosen["classifier"] == (1.0, 0.75)
     assert chosen["combined"] == (1.0, 0.75)
@@ -129,7 +153,7 @@ def test_choose_threshold_weighs_precision_against_recall():
     """Best F1 above the recall floor: one positive of four given up for three false alarms fewer."""
     labels = [True, True, True, True, False, False, False]
     runs = [[0.9, 0.8, 0.7, 0.1, 0.3, 0.2, 0.15]]
-    lexicon, veto = [False] * 7, [False] * 7
+    lexicon, veto = [False] * 7, [None] * 7
     chosen = choose_threshold(runs, labels, lexicon, veto, min_recall=0.7)
     assert chosen["threshold"] == 0.7 and chosen["classifier"] == (0.75, 1.0)  # F1 0.86 against 0.73 at 0.1
     assert choose_threshold(runs, labels, lexicon, veto, min_recall=0.98)["threshold"] == 0.1  # the floor wins
@@ -138,12 +162,13 @@ def test_choose_threshold_weighs_precision_against_recall():
 # The combination ------------------------------------------------------------------------------
 
 
-def override(text, probability=None, threshold=0.5):
+def override(text, probability=None, threshold=0.5, other_threshold=0.5, **rule):
     message = Message({TEXT: text})
     message.set(INTENT, {"name": "ask_safety", "confidence": 0.9})
     if probability is not None:
         message.set(PROBABILITY, probability)
-    EmergencyOverride.create({"classifier_threshold": threshold}, None, None, None).process([message])
+    config = {"classifier_threshold": threshold, "other_languages_threshold": other_threshold, **rule}
+    EmergencyOverride.create(config, None, None, None).process([message])
     return message
 
 
@@ -167,6 +192,13 @@ def test_threshold_comes_from_the_config():
     assert EmergencyOverride().get_default_config()["classifier_threshold"] == 0.5
 
 
+def test_other_languages_have_their_own_threshold():
+    text = "my mom is acting strange and won't look at me"  # no lexicon pattern
+    assert override(text, probability=0.3, threshold=0.2, other_threshold=0.4).get("emergency") is None
+    fired = override(text, probability=0.3, threshold=0.9, other_threshold=0.25).get("emergency")
+    assert fired == {"symptom": None, "source": "classifier", "probability": 0.3}
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -184,6 +216,34 @@ def test_the_lexicon_reading_vetoes_the_classifier(text):
     message = override(text, probability=0.99)
     assert message.get(INTENT)["name"] == "ask_safety"
     assert message.get("emergency") is None
+
+
+def test_a_veto_stands_only_below_the_veto_limit():
+    text = "1歳の娘がボタン電池を飲み込んだかもしれない"  # "かもしれない": hypothetical, for a symptom
+    assert analyse(text).veto == "hypothetical"
+    assert override(text, probability=0.99).get("emergency") is None  # no limit: the veto stands
+    assert override(text, probability=0.94, veto_limit=0.95).get("emergency") is None
+    fired = override(text, probability=0.96, veto_limit=0.95).get("emergency")
+    assert fired == {"symptom": None, "source": "classifier", "probability": 0.96}
+
+
+def test_decide_is_the_rule_for_every_case():
+    assert decide(True, None, "mild", 0.5) == "lexicon"
+    assert decide(False, 0.6, None, 0.5) == "classifier"
+    assert decide(False, 0.6, "mild", 0.5) is None
+    assert decide(False, 0.6, "mild", 0.5, veto_limit=0.6) == "classifier"
+    assert decide(False, 0.4, None, 0.5, veto_limit=0.1) is None  # the threshold first
+    assert decide(True, 0.0, "mild", 0.5, veto_limit=0.1) == "lexicon"  # the lexicon is never overruled
+
+
+@pytest.mark.parametrize("veto", sorted(FIRM_VETOES))
+def test_a_firm_veto_is_never_overruled(veto):
+    assert decide(False, 1.0, veto, 0.2, veto_limit=0.5) is None
+
+
+def test_a_pet_stays_a_pet_however_sure_the_classifier_is():
+    assert analyse("うさぎの顔がパンパンに腫れてる").veto == "animal"
+    assert override("うさぎの顔がパンパンに腫れてる", probability=1.0, veto_limit=0.5).get("emergency") is None
 
 
 def test_symptom_mentions_are_in_the_output_when_not_counted():
