@@ -260,6 +260,29 @@ def test_analyse_reports_mentions_and_the_veto():
     assert analyse("経済的に苦しい").mentions == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "じんましんが少し出ましたが、翌朝には消えてました",  # 消えて(た|ました|る …), not only 消えた
+        "ちょっと息苦しくて目が覚めたけど、朝起きたら平気でした",  # 平気でした / だった: over
+        "たまに動悸や息苦しさが出ますが薬で落ち着いています",  # 落ち着いて(いる|います …)
+    ],
+)
+def test_resolved_in_every_conjugation(text):
+    assert detect(text) is None and analyse(text).veto == "resolved"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "じんましんが消えてたのにまた出てきて全身に広がってる",  # back again: a report
+        "息苦しいけど平気です",  # minimised now, not over
+    ],
+)
+def test_not_over_when_it_came_back_or_is_only_minimised(text):
+    assert detect(text)
+
+
 def test_findings_say_why_a_symptom_did_not_count():
     reasons = {(f.phrase, f.reason) for f in findings("熱はないけど、もし息が苦しくなったら？")}
     assert ("息が苦し", "hypothetical") in reasons
