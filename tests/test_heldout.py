@@ -85,6 +85,10 @@ FLOORS: Dict[str, Dict[str, float]] = {
     "r12_topics_aa": {"accuracy": 0.85, "oos_precision": 0.84, "oos_recall": 0.73, "bare_menu": 0.03},  # .892 .911 .837
     "r12_topics_bb": {"accuracy": 0.83, "oos_precision": 0.88, "oos_recall": 0.63, "bare_menu": 0.03},  # .881 .951 .750
     "r12_emergency_cc": {"recall": 0.95, "precision": 0.85},  # .991 .901
+    # round 13: written after the freeze at 4eb7d8c, measured on that commit
+    "r13_topics_dd": {"accuracy": 0.82, "oos_precision": 0.84, "oos_recall": 0.70, "bare_menu": 0.03},  # .865 .895 .791
+    "r13_topics_ee": {"accuracy": 0.82, "oos_precision": 0.88, "oos_recall": 0.74, "bare_menu": 0.03},  # .869 .935 .827
+    "r13_emergency_ff": {"recall": 0.91, "precision": 0.78},  # .960 .842
 }
 
 

@@ -3,10 +3,10 @@ with the lexicon (japanese_nlu/components.py)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -31,6 +31,7 @@ from japanese_nlu.emergency_classifier import (
 )
 
 DATA = Path(__file__).parents[2] / "data" / "nlu"
+CONFIG_PIPELINE = yaml.safe_load((Path(__file__).parents[2] / "config.yml").read_text(encoding="utf-8"))["pipeline"]
 
 # A tiny training set: emergencies against questions about the same symptoms.
 TINY = [
@@ -258,26 +259,36 @@ def test_without_a_classifier_in_the_pipeline_the_lexicon_decides():
     assert override("母がなんだか変で、目が合わない").get(INTENT)["name"] == "ask_safety"
 
 
-# Speed on the real model -------------------------------------------------------------------------
+# The two models trained on data/nlu ----------------------------------------------------------------
+# (Speed is measured by `make bench`, never asserted here: the classifier is plain Python over a dictionary.)
 
 
 @pytest.fixture(scope="module")
-def real_model():
-    examples = [m for m in load_data(str(DATA)).intent_examples if m.get(TEXT) and m.get(INTENT)]
-    texts = [m.get(TEXT) for m in examples if any("\u3040" <= c <= "\u30ff" for c in m.get(TEXT))]
-    intents = {m.get(TEXT): m.get(INTENT) for m in examples}
-    return fit(texts, [intents[t] == "report_emergency" for t in texts], EmergencyClassifier.get_default_config())
+def real_models(storage_module):
+    resource = Resource("emergency_classifier")
+    context = ExecutionContext(GraphSchema({}), node_name="emergency_classifier")
+    classifier = EmergencyClassifier.create(EmergencyClassifier.get_default_config(), storage_module, resource, context)
+    classifier.train(load_data(str(DATA)))
+    return classifier
 
 
-def test_classifier_takes_under_a_millisecond_per_message(real_model):
-    texts = [
-        "点滴のあとから息が苦しいです",
-        "副作用はありますか？",
-        "母が昨日点滴を受けてから様子がおかしくて、呼んでも返事がありません",
-    ] * 200
-    started = time.perf_counter()
-    for text in texts:
-        real_model.probability(text)
-    per_message = (time.perf_counter() - started) / len(texts)
-    print(f"classifier: {per_message * 1000:.3f} ms per message, {len(real_model.weights)} features")
-    assert per_message < 0.001
+@pytest.fixture(scope="module")
+def storage_module(tmp_path_factory):
+    return LocalModelStorage.create(tmp_path_factory.mktemp("emergency_models"))
+
+
+@pytest.mark.parametrize(
+    "text, emergency",
+    [
+        ("Please help, my father fell in the bathroom and he is not waking up", True),
+        ("我妈妈突然说不出话，右手也抬不起来", True),  # Chinese: speech and an arm gone
+        ("How much is one session, and do you take credit cards?", False),
+        ("¿A qué hora abren los sábados?", False),
+    ],
+)
+def test_the_other_languages_model_learned_from_data(real_models, text, emergency):
+    threshold = next(c for c in CONFIG_PIPELINE if c["name"].endswith("EmergencyOverride"))["other_languages_threshold"]
+    message = Message({TEXT: text})
+    real_models.process([message])
+    assert script(text) == "other"
+    assert (message.get(PROBABILITY) >= threshold) is emergency, message.get(PROBABILITY)
