@@ -397,7 +397,9 @@ def choose_threshold(
 def main() -> None:  # pragma: no cover - a measuring tool
     import argparse
     import time
+    from pathlib import Path
 
+    import yaml
     from rasa.shared.nlu.training_data.loading import load_data
 
     from japanese_nlu import emergency
@@ -407,7 +409,10 @@ def main() -> None:  # pragma: no cover - a measuring tool
     parser.add_argument("--lemmas", action="store_true", help="also try Sudachi lemma n-grams (loads ja_ginza)")
     parser.add_argument("--grid", action="store_true", help="try several C and n-gram ranges")
     parser.add_argument("--script", choices=SCRIPTS, default=JAPANESE, help="which of the two models")
+    parser.add_argument("--config", default="config.yml", help="EmergencyOverride's veto_limit is read from here")
     args = parser.parse_args()
+    pipeline = yaml.safe_load(Path(args.config).read_text(encoding="utf-8"))["pipeline"]
+    veto_limit = next(c for c in pipeline if c["name"].endswith("EmergencyOverride")).get("veto_limit")
 
     examples = [m for m in load_data(args.data).intent_examples if m.get(TEXT) and m.get(INTENT)]
     everything = [(m.get(TEXT), m.get(INTENT) == EMERGENCY_INTENT) for m in examples]
@@ -445,13 +450,14 @@ def main() -> None:  # pragma: no cover - a measuring tool
     for config in configs:
         started = time.perf_counter()
         runs = cross_validate(texts, labels, config, lemmas if config.get("use_lemmas") else None)
-        chosen = choose_threshold(runs, labels, lexicon, veto)
+        chosen = choose_threshold(runs, labels, lexicon, veto, veto_limit=veto_limit)
         print(
             f"C={config['C']} ngrams {config['min_ngram']}-{config['max_ngram']} lemmas={config['use_lemmas']} "
-            f"({time.perf_counter() - started:.0f} s); chosen threshold {chosen['threshold']:.2f}"
+            f"({time.perf_counter() - started:.0f} s); chosen threshold {chosen['threshold']:.2f} "
+            f"(veto_limit {veto_limit} from {args.config})"
         )
         for t in sorted({chosen["threshold"], 0.2, 0.3, 0.4, 0.5, 0.6, 0.7}):
-            point = operating_point(t, runs, labels, lexicon, veto)
+            point = operating_point(t, runs, labels, lexicon, veto, veto_limit)
             print(
                 f"  {'*' if t == chosen['threshold'] else ' '} threshold {t:.2f}: "
                 f"classifier R {point['classifier'][0]:.3f} P {point['classifier'][1]:.3f} "
@@ -459,7 +465,7 @@ def main() -> None:  # pragma: no cover - a measuring tool
                 f"lexicon R {point['lexicon'][0]:.3f} P {point['lexicon'][1]:.3f} | "
                 f"combined R {point['combined'][0]:.3f} P {point['combined'][1]:.3f}"
             )
-        print(f"  at {chosen['threshold']:.2f}, EmergencyOverride's veto_limit (combined):")
+        print(f"  at {chosen['threshold']:.2f}, other values of EmergencyOverride's veto_limit (combined):")
         for veto_limit in (None, 0.98, 0.95, 0.9, 0.8, 0.7):
             r, p = operating_point(chosen["threshold"], runs, labels, lexicon, veto, veto_limit)["combined"]
             print(f"    veto_limit {veto_limit or '-'}: R {r:.3f} P {p:.3f} F1 {f1(r, p):.4f}")
