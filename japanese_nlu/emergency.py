@@ -427,7 +427,19 @@ MEMORY = [
     r"記憶(が|を)?(飛|と(ん|ば)|なくし|失|抜け|ぬけ|な(い|く))|記憶喪失",
 ]
 
+# A suicidal crisis, said now: "もう死にたい", "橋の上にいます。もう終わりにしようと思ってて", "薬を全部並べてる".
+# Someone's life is in danger whatever the cause: answered as an emergency (119 / the clinic) like the others.
+CRISIS = [
+    r"死にたい|しにたい|死のうと|しのうと|(自殺|じさつ)(し|す)(たい|よう|る)",
+    # at the start of a sentence: not "治療はもう終わりにしたい" (ending a course)
+    r"(^|(?<=[。、!?！？…\s]))((もう|人生|すべて|全て|全部|ぜんぶ)(を)?|もう(全部|ぜんぶ|何もかも|なにもかも)(を)?)(終わり|おわり)に(したい|しよう|する)",
+    r"飛び降り(る|よう|たい|ます)|とびおり(る|よう|たい)|首(を|吊)[^、。]{0,2}(吊|つ)(る|ろう|ります)",
+    r"(薬|くすり|睡眠薬|すいみんやく)[^、。]{0,6}(全部|ぜんぶ|まとめて)[^、。]{0,6}(並べ|ならべ|出し|だし|飲も|のも|飲む|のむ)",
+    r"(楽|らく)になりたい|消えてしまいたい|生きていたくない|いきていたくない",
+]
+
 SYMPTOM_GROUPS = {
+    "crisis": CRISIS,
     "breathing": BREATHING,
     "chest": CHEST,
     "consciousness": CONSCIOUSNESS,
@@ -716,6 +728,7 @@ JOKE = (
     r"|lol|lmao|haha|😂|🤣|😆|😅"
 )
 FIGURATIVE_GROUPS = {
+    "crisis",
     "breathing",
     "chest",
     "consciousness",

@@ -633,3 +633,30 @@ def test_a_long_standing_condition_does_not_hide_what_is_new(text):
 )
 def test_a_long_standing_conditions_usual_complaint_is_not_an_emergency(text):
     assert detect(text) is None, findings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今、橋の上にいます。もう終わりにしようと思ってて",
+        "もう死にたいです。いま薬を全部出して並べてます",
+        "今ベランダにいます。飛び降りようと思ってる",
+        "睡眠薬をまとめて飲もうと思ってる",
+    ],
+)
+def test_a_suicidal_crisis_said_now_fires(text):
+    assert detect(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "治療はもう終わりにしたいです。解約できますか",  # ending a course
+        "点滴は全部で何回で終わりにしますか",
+        "自殺未遂の既往がありますが受けられますか",  # a history, asked about
+        "もし死にたいと思ったらどこに相談すればいい？",  # hypothetical
+        "恥ずかしくて死にたい笑",  # a joke
+    ],
+)
+def test_words_of_a_crisis_that_are_not_one(text):
+    assert detect(text) is None
