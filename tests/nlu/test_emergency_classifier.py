@@ -260,7 +260,7 @@ def test_without_a_classifier_in_the_pipeline_the_lexicon_decides():
 
 
 # The two models trained on data/nlu ----------------------------------------------------------------
-# (Speed is measured by `make bench`, never asserted here: the classifier is plain Python over a dictionary.)
+# (Speed is measured by `make bench` with the whole parse, never asserted here.)
 
 
 @pytest.fixture(scope="module")
