@@ -861,7 +861,11 @@ MACHINE_SUBJECT_BEFORE = r"(" + MACHINE + r")(が|は|も)|うちの(" + MACHINE
 DOING_WITH = r"たら|ながら|ていると|てると|中に|ちゅうに|最中|途中|とき|時に|瞬間|と(急|突|きゅう|いきなり)"
 # Menstrual bleeding: "生理で出血が多い日でも受けられますか". Not "生理でもないのに出血が止まらない".
 MENSTRUAL = r"生理|せいり|月経|経血|おりもの|ナプキン|タンポン"
-NOT_MENSTRUAL = r"(生理|せいり|月経)(じゃ|では|でも)(な|あり)|(生理|せいり|月経)以外|不正出血"
+# Bleeding after a birth or a miscarriage is not a period, whatever pad it fills: "産後1週間…ナプキンが1時間でいっぱい".
+NOT_MENSTRUAL = (
+    r"(生理|せいり|月経)(じゃ|では|でも)(な|あり)|(生理|せいり|月経)以外|不正出血"
+    r"|産後|さんご|出産後|出産して|お産|分娩|帝王切開|流産|りゅうざん|妊娠|にんしん"
+)
 # A mild local reaction, with reassuring detail in the message: "注射したところが熱を持ってるけど、普通に歩けるし腫れもわずか".
 REASSURED = (
     r"普通に(歩|ある|動|うご|上が|あが|曲げ|まげ|生活|せいかつ|仕事|しごと|過ごせ|すごせ|でき)|(歩|ある)け(る|ます|てる|ています)"

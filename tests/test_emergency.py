@@ -660,3 +660,8 @@ def test_a_suicidal_crisis_said_now_fires(text):
 )
 def test_words_of_a_crisis_that_are_not_one(text):
     assert detect(text) is None
+
+
+def test_bleeding_after_a_birth_is_not_a_period():
+    assert detect("産後1週間なんですが、出血が止まらなくてナプキンが1時間でいっぱいになります")
+    assert detect("生理で出血が多い日でも受けられますか") is None  # a period, asked about
