@@ -59,14 +59,15 @@ class Patch:
     def install(self) -> bool:
         if self.installed():
             return True
-        if rasa.__version__ != FOR_RASA or self.source_sha256() != self.replaced_source_sha256:
+        changed = self.source_sha256() != self.replaced_source_sha256
+        if rasa.__version__ != FOR_RASA or changed:
             logger.warning(
                 "%s.%s not patched: written for Rasa %s and the function's source then, this is Rasa %s%s",
                 self.owner.__name__,
                 self.name,
                 FOR_RASA,
                 rasa.__version__,
-                "" if self.source_sha256() == self.replaced_source_sha256 else " with that function changed",
+                " with that function changed" if changed else "",
             )
             return False
         setattr(self.owner, self.name, staticmethod(self.replacement) if self.static else self.replacement)

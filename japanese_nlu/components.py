@@ -235,16 +235,19 @@ class EmergencyOverride(IntentOverride):
             "veto_limit": None,  # None: a veto of the lexicon's reading stands whatever the probability
         }
 
+    def threshold_for(self, text: Text) -> float:
+        """The classifier's threshold for the message's script."""
+        return self._config["classifier_threshold" if script(text) == JAPANESE else "other_languages_threshold"]
+
     def matches(self, message: Message) -> bool:
         text = message.get(TEXT) or ""
         analysis = emergency.analyse(text)
         probability = message.get(PROBABILITY)
-        threshold = self._config["classifier_threshold" if script(text) == JAPANESE else "other_languages_threshold"]
         source = decide(
             analysis.symptom is not None,
             probability,
             veto_for(text, analysis.veto),
-            threshold,
+            self.threshold_for(text),
             self._config["veto_limit"],
         )
         if analysis.mentions:

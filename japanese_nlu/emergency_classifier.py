@@ -151,17 +151,14 @@ JAPANESE, OTHER = "ja", "other"
 SCRIPTS = (JAPANESE, OTHER)
 
 
-def is_japanese(text: Optional[str]) -> bool:
-    """Kana in the text."""
-    return bool(text and _KANA.search(text))
-
-
 def script(text: Optional[str]) -> Optional[str]:
     """Which model reads the message: "ja" (kana in it), "other" (letters of any other script), or
     None (no letter at all: emoji, digits, symbols are not classified)."""
-    if is_japanese(text):
+    if not text:
+        return None
+    if _KANA.search(text):
         return JAPANESE
-    return OTHER if text and any(ch.isalpha() for ch in text) else None
+    return OTHER if any(ch.isalpha() for ch in text) else None
 
 
 def veto_for(text: Optional[str], veto: Optional[str]) -> Optional[str]:

@@ -88,32 +88,31 @@ def test_the_lexicon_alone_on_phrasings_it_was_not_tuned_on():
 
 
 @pytest.fixture(scope="module")
-def combined():
-    """EmergencyOverride's rule (decide(): lexicon OR classifier, with config.yml's thresholds,
-    and veto_limit), with the classifier's two models (Japanese, other languages) trained on data/nlu (the phrase lists
-    are not in it)."""
+def combined(tmp_path_factory):
+    """EmergencyOverride's rule (decide(): lexicon OR classifier, with config.yml's thresholds
+    and veto_limit), with the EmergencyClassifier's two models (Japanese, other languages) trained
+    on data/nlu (the phrase lists are not in it)."""
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
     from rasa.shared.nlu.training_data.loading import load_data
 
-    from japanese_nlu.emergency_classifier import JAPANESE, EmergencyClassifier, decide, fit, script, veto_for
+    from japanese_nlu.components import EmergencyOverride
+    from japanese_nlu.emergency_classifier import EmergencyClassifier, decide, script, veto_for
 
     pipeline = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["pipeline"]
-    override = next(c for c in pipeline if c["name"].endswith("EmergencyOverride"))
-    thresholds = {JAPANESE: override["classifier_threshold"], "other": override["other_languages_threshold"]}
-    examples = [m for m in load_data(str(DATA)).intent_examples if m.get("intent") and script(m.get("text"))]
-    models = {
-        name: fit(
-            [m.get("text") for m in examples if script(m.get("text")) == name],
-            [m.get("intent") == "report_emergency" for m in examples if script(m.get("text")) == name],
-            EmergencyClassifier.get_default_config(),
-        )
-        for name in thresholds
-    }
+    config = next(c for c in pipeline if c["name"].endswith("EmergencyOverride"))
+    override = EmergencyOverride.create(config, None, None, None)
+    storage = LocalModelStorage.create(tmp_path_factory.mktemp("emergency_models"))
+    context = ExecutionContext(GraphSchema({}), node_name="emergency_classifier")
+    trained = EmergencyClassifier.create({}, storage, Resource("emergency_classifier"), context)
+    trained.train(load_data(str(DATA)))
 
     def decision(text, lexicon):
-        name = script(text)
-        p = models[name].probability(text) if name else None
+        model = trained.models.get(script(text) or "")
+        p = model.probability(text) if model else None
         veto = veto_for(text, analyse(text).veto)
-        source = decide(lexicon and bool(detect(text)), p, veto, thresholds.get(name, 1.0), override["veto_limit"])
+        source = decide(lexicon and bool(detect(text)), p, veto, override.threshold_for(text), config["veto_limit"])
         return f"{source} p={None if p is None else round(p, 2)}" if source else None
 
     def classifier(text):
